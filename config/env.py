@@ -1,0 +1,91 @@
+"""Settings helpers that read environment variables and fail loudly.
+
+Every helper names the variable in its error, so a bad deployment stops at
+start-up with a message that says what to fix instead of misbehaving later.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}."
+    )
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name)
+    if raw is None:
+        return list(default)
+    items = [item.strip() for item in raw.split(",")]
+    if any(item == "" for item in items) and raw.strip() != "":
+        raise ImproperlyConfigured(
+            f"{name} is a comma-separated list without empty entries; got {raw!r}."
+        )
+    return [item for item in items if item]
+
+
+def env_origins(
+    name: str, default: list[str], environ: Mapping[str, str] | None = None
+) -> list[str]:
+    origins = env_list(name, default, environ)
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                f"{name} entries must start with http:// or https://; got {origin!r}."
+            )
+    return origins
+
+
+def secret_key(debug: bool, environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    raw = environ.get("SECRET_KEY", "")
+    if raw:
+        if not debug and (len(raw) < 50 or len(set(raw)) < 5):
+            raise ImproperlyConfigured(
+                "SECRET_KEY must be at least 50 characters with at least 5 distinct "
+                "characters when DEBUG is off."
+            )
+        return raw
+    if debug:
+        # Development only: a fixed key keeps sessions across restarts of `make run`.
+        return "django-insecure-development-only-key-never-use-in-production-0123456789"
+    raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
