@@ -24,3 +24,33 @@ def patient(make_user):
 @pytest.fixture
 def stranger(make_user):
     return make_user("stranger")
+
+
+@pytest.fixture
+def food_group(db):
+    from nutrition.models import FoodGroup
+
+    def make(code: str = "11", name: str = "Vegetables and Vegetable Products"):
+        return FoodGroup.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+    return make
+
+
+@pytest.fixture
+def food(db, food_group):
+    """Build a food: food("Spinach, raw", magnesium_mg=79, portions=[("1 cup", 30)])."""
+    from nutrition.models import Food, Portion
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(name: str, *, portions=(), group=None, **fields):
+        fields.setdefault("source", Food.Source.USDA_SR24)
+        fields.setdefault("source_id", f"T{next(counter):05d}")
+        if group is None:
+            group = food_group()
+        item = Food.objects.create(name=name, group=group, **fields)
+        for seq, (label, grams) in enumerate(portions):
+            Portion.objects.create(food=item, label=label, grams=grams, seq=seq)
+        return item
+
+    return make

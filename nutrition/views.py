@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from nutrition import sources
+from nutrition.classes import HIGH_POTASSIUM_ITEM_MG, phosphorus_class, potassium_class
+from nutrition.forms import DEFAULT_RANKING, PortionForm, RankingForm, SearchForm
+from nutrition.models import Food, Portion
+from nutrition.nutrients import nutrient_rows
+from nutrition.rankings import (
+    BASES,
+    MIN_KCAL_FOR_ENERGY_BASIS,
+    MIN_MG_FOR_RATIO,
+    NUTRIENTS,
+    ranked_foods,
+)
+from nutrition.search import Filters, search_foods
+
+RANKING_PAGE_SIZE = 25
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    foods: list[Food] = []
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        filters = Filters(
+            group=form.cleaned_data["group"] or None, kind=form.cleaned_data["kind"] or None
+        )
+        foods = search_foods(query, filters, limit=form.cleaned_data["limit"] or 50)
+    context = {"form": form, "foods": foods, "query": query}
+    template = "nutrition/search.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def rankings(request: HttpRequest) -> HttpResponse:
+    form = RankingForm(request.GET or DEFAULT_RANKING)
+    page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        foods = ranked_foods(
+            data["nutrient"],
+            data["basis"],
+            Filters(group=data["group"] or None, kind=data["kind"] or None),
+            max_k_per_portion=data["max_k"],
+        )
+        # get_page() turns a bad or out-of-range page number into a real page.
+        page = Paginator(foods, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "basis": BASES.get(form.data.get("basis", "")),
+        "nutrient_label": NUTRIENTS.get(form.data.get("nutrient", ""), ("", ""))[1],
+        "querystring": params.urlencode(),
+        "min_kcal": MIN_KCAL_FOR_ENERGY_BASIS,
+        "min_mg_ratio": MIN_MG_FOR_RATIO,
+    }
+    template = "nutrition/rankings.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#ranking-results"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def food_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    food = get_object_or_404(
+        Food.objects.exclude(source=Food.Source.USER)
+        .select_related("group", "supplement")
+        .prefetch_related(Prefetch("portions", queryset=Portion.objects.order_by("seq", "id"))),
+        pk=pk,
+    )
+    portions = list(food.portions.all())
+    default = portions[0] if portions else None
+    initial = {"portion": default.id if default else None, "quantity": 1, "unit": "mg"}
+    form = PortionForm(request.GET or initial, food=food)
+    grams = default.grams if default else 100.0
+    label = str(default) if default else "100 g"
+    unit = "mg"
+    if form.is_valid():
+        data = form.cleaned_data
+        unit = data["unit"] or "mg"
+        chosen = next((p for p in portions if p.id == data["portion"]), None)
+        if chosen is not None:
+            quantity = data["quantity"] or 1
+            grams = chosen.grams * quantity
+            label = f"{quantity:g} × {chosen.label}"
+        elif data["grams"]:
+            grams = data["grams"]
+            label = f"{grams:g} g"
+    k_amount = food.per_grams("potassium_mg", grams)
+    p_amount = food.per_grams("phosphorus_mg", grams)
+    context = {
+        "food": food,
+        "portions": portions,
+        "form": form,
+        "grams": grams,
+        "portion_label": label,
+        "unit": unit,
+        "rows": nutrient_rows(food, grams, unit),
+        "k_class": potassium_class(k_amount),
+        "p_class": phosphorus_class(p_amount),
+        "high_k_threshold": HIGH_POTASSIUM_ITEM_MG,
+    }
+    template = "nutrition/food_detail.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#amounts"
+    return render(request, template, context)
+
+
+@require_GET
+def sources_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "nutrition/sources.html", {"minerals": sources.families_with_foods()})
