@@ -21,6 +21,7 @@ setup: $(STAMP)
 
 data: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_foods
 
 run: data
 	@echo ""
