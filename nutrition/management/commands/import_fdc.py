@@ -61,7 +61,8 @@ class Command(BaseCommand):
 
     def _report_preview(self, parsed: ParsedImport, preview: ImportPreview) -> None:
         self.stdout.write(
-            f"Dry run, nothing written. {len(parsed.foods)} foods in {parsed.directory}: "
+            f"Dry run, nothing written. {len(parsed.foods)} foods and {parsed.portion_count} "
+            f"portions in {parsed.directory}: "
             f"{preview.new} new, {preview.changed} changed, {preview.unchanged} unchanged; "
             f"{len(preview.new_groups)} new groups."
         )
