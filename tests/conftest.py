@@ -54,3 +54,28 @@ def food(db, food_group):
         return item
 
     return make
+
+
+@pytest.fixture
+def plan_for(db):
+    """plan_for(user, days=2) -> Plan with named days."""
+    from planner.models import Plan, PlanDay
+
+    def make(user, name: str = "Week 1", days: int = 1):
+        plan = Plan.objects.create(owner=user, author=user, name=name)
+        for position in range(days):
+            PlanDay.objects.create(plan=plan, position=position, name=f"Day {position + 1}")
+        return plan
+
+    return make
+
+
+@pytest.fixture
+def item(db):
+    """item(day, food, grams=100, meal="lunch", portion=None, quantity=None) -> MealItem."""
+    from planner.models import MealItem
+
+    def make(day, food, grams: float = 100, meal: str = "lunch", **extra):
+        return MealItem.objects.create(day=day, food=food, grams=grams, meal=meal, **extra)
+
+    return make

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from planner import profile_views, views
+
+app_name = "planner"
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/rename/", views.plan_rename, name="plan_rename"),
+    path("plans/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
+    path("plans/<int:pk>/duplicate/", views.plan_duplicate, name="plan_duplicate"),
+    path("plans/<int:pk>/days/add/", views.day_add, name="day_add"),
+    path("days/<int:pk>/", views.day_editor, name="day_editor"),
+    path("days/<int:pk>/totals/", views.day_totals_partial, name="day_totals"),
+    path("days/<int:pk>/foods/", views.day_food_search, name="day_food_search"),
+    path("days/<int:pk>/items/add/", views.item_add, name="item_add"),
+    path("days/<int:pk>/undo/", views.item_undo, name="item_undo"),
+    path("days/<int:pk>/copy/", views.day_copy, name="day_copy"),
+    path("days/<int:pk>/move/", views.day_move, name="day_move"),
+    path("days/<int:pk>/rename/", views.day_rename, name="day_rename"),
+    path("days/<int:pk>/delete/", views.day_delete, name="day_delete"),
+    path("days/<int:pk>/copy-meal/", views.meal_copy, name="meal_copy"),
+    path("unit/", views.unit_set, name="unit_set"),
+    path("items/<int:pk>/update/", views.item_update, name="item_update"),
+    path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+]
+
+# The profile page (issue 4). No profile id in these URLs: each works on the
+# signed-in person's own profile.
+urlpatterns += [
+    path("profile/", profile_views.profile, name="profile"),
+    path("profile/targets/", profile_views.profile_targets, name="profile_targets"),
+    path("profile/medicines/", profile_views.medicine_search, name="profile_medicines"),
+    path("profile/medicines/add/", profile_views.medicine_add, name="profile_medicine_add"),
+    path(
+        "profile/medicines/remove/", profile_views.medicine_remove, name="profile_medicine_remove"
+    ),
+]
+
+# The week view and the exports (issue 4 part 5).
+from planner import week_views  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/week/", week_views.plan_week, name="plan_week"),
+    path("plans/<int:pk>/export.csv", week_views.plan_export_csv, name="plan_export_csv"),
+    path("plans/<int:pk>/export.json", week_views.plan_export_json, name="plan_export_json"),
+]

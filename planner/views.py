@@ -1,0 +1,543 @@
+"""Plans, days and the day editor.
+
+The day editor is one page with named partials: the meals, the totals and
+the inline food search. A change re-renders the meals and fires a
+`day-changed` event; the totals listen for it and refresh themselves.
+Every view also works as a plain form POST followed by a redirect.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from nutrition.models import Food, Portion
+from nutrition.search import search_foods
+from planner import intake
+from planner.access import get_day_for, get_item_for, get_plan_for, profile_for
+from planner.forms import (
+    AddItemForm,
+    AmountForm,
+    CopyMealForm,
+    DayNameForm,
+    MoveDayForm,
+    PlanForm,
+    UnitForm,
+)
+from planner.models import MEAL_ORDER, Meal, MealItem, Plan, PlanDay
+from planner.summary import totals_rows
+from planner.targets import resolve
+
+DAY_CHANGED = "day-changed"
+UNDO_SESSION_KEY = "planner_undo"
+UNDO_KEEP = 10
+DEFAULT_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _redirect_or_client(request: HttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _form_errors(form) -> list[str]:
+    errors = [str(e) for e in form.non_field_errors()]
+    for field in form:
+        errors.extend(f"{field.label}: {e}" for e in field.errors)
+    return errors
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = (
+        Plan.objects.filter(owner=request.user)
+        .select_related("author")
+        .annotate(day_count=Count("days", distinct=True))
+    )
+    return render(request, "planner/plan_list.html", {"plans": plans, "form": PlanForm()})
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        plans = Plan.objects.filter(owner=request.user).annotate(day_count=Count("days"))
+        return render(request, "planner/plan_list.html", {"plans": plans, "form": form}, status=400)
+    with transaction.atomic():
+        plan = form.save(commit=False)
+        plan.owner = request.user
+        plan.author = request.user
+        plan.save()
+        PlanDay.objects.create(plan=plan, position=0, name=DEFAULT_DAY_NAMES[0])
+    messages.success(request, f"Plan “{plan.name}” created with its first day.")
+    return redirect(plan.days.first().get_absolute_url())
+
+
+def _days_with_totals(plan: Plan) -> list[tuple[PlanDay, intake.DayTotals]]:
+    days = list(plan.days.annotate(item_count=Count("items")))
+    totals = intake.totals_for_days(d.id for d in days)
+    return [(day, totals[day.id]) for day in days]
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    return render(
+        request,
+        "planner/plan_detail.html",
+        {"plan": plan, "days": _days_with_totals(plan), "rename_form": PlanForm(instance=plan)},
+    )
+
+
+@login_required
+@require_POST
+def plan_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, write=True)
+    form = PlanForm(request.POST, instance=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Plan renamed.")
+    else:
+        for error in _form_errors(form):
+            messages.error(request, error)
+    return redirect(plan.get_absolute_url())
+
+
+@login_required
+@require_POST
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, write=True)
+    name = plan.name
+    plan.delete()
+    messages.success(request, f"Plan “{name}” deleted.")
+    return _redirect_or_client(request, reverse("planner:plan_list"))
+
+
+def _copy_items(items, day: PlanDay, meal: str | None = None, start: int = 0) -> int:
+    copies = [
+        MealItem(
+            day=day,
+            meal=meal or item.meal,
+            food_id=item.food_id,
+            grams=item.grams,
+            portion_id=item.portion_id,
+            quantity=item.quantity,
+            position=start + index,
+        )
+        for index, item in enumerate(items)
+    ]
+    MealItem.objects.bulk_create(copies)
+    return len(copies)
+
+
+@login_required
+@require_POST
+def plan_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    with transaction.atomic():
+        copy = Plan.objects.create(
+            owner=request.user, author=request.user, name=f"Copy of {plan.name}"[:120]
+        )
+        for day in plan.days.prefetch_related("items"):
+            new_day = PlanDay.objects.create(plan=copy, position=day.position, name=day.name)
+            _copy_items(day.items.all(), new_day)
+    messages.success(request, f"Duplicated as “{copy.name}”.")
+    return _redirect_or_client(request, copy.get_absolute_url())
+
+
+@login_required
+@require_POST
+def day_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, write=True)
+    with transaction.atomic():
+        count = plan.days.count()
+        last = plan.days.aggregate(last=Max("position"))["last"]
+        name = DEFAULT_DAY_NAMES[count % 7] if count < 7 else f"Day {count + 1}"
+        day = PlanDay.objects.create(plan=plan, position=0 if last is None else last + 1, name=name)
+        plan.save(update_fields=["updated_at"])
+    return _redirect_or_client(request, day.get_absolute_url())
+
+
+# --- days ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MealBlock:
+    key: str
+    label: str
+    items: list[MealItem]
+    totals: intake.Totals
+
+
+def _items_by_meal(day: PlanDay, totals: intake.DayTotals) -> list[MealBlock]:
+    items = (
+        day.items.select_related("food", "portion")
+        .prefetch_related(
+            Prefetch("food__portions", queryset=Portion.objects.order_by("seq", "id"))
+        )
+        .order_by("position", "id")
+    )
+    grouped: dict[str, list[MealItem]] = {meal: [] for meal in MEAL_ORDER}
+    for item in items:
+        grouped.setdefault(item.meal, []).append(item)
+    return [
+        MealBlock(meal.value, meal.label, grouped[meal.value], totals.meal(meal.value))
+        for meal in Meal
+    ]
+
+
+def _totals_context(request: HttpRequest, day: PlanDay) -> dict:
+    profile = profile_for(day.plan.owner)
+    targets = resolve(profile)
+    totals = intake.day_totals(day)
+    # Amounts are shown in the viewer's unit: a dietitian may count in mmol.
+    viewer = profile if request.user.id == profile.user_id else profile_for(request.user)
+    viewer_unit = viewer.display_unit
+    return {
+        "day": day,
+        "profile": profile,
+        "targets": targets,
+        "totals": totals,
+        "unit": viewer_unit,
+        "rows": totals_rows(totals.total, targets, viewer_unit),
+        "unit_choices": UnitForm.base_fields["unit"].choices,
+    }
+
+
+def _editor_context(request: HttpRequest, day: PlanDay) -> dict:
+    context = _totals_context(request, day)
+    context.update(
+        {
+            "plan": day.plan,
+            "meals": _items_by_meal(day, context["totals"]),
+            "plan_days": list(day.plan.days.all()),
+            "copy_targets": _copy_targets(day.plan.owner),
+            "meal_choices": Meal.choices,
+            "unit_form": UnitForm(initial={"unit": context["unit"]}),
+        }
+    )
+    return context
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def day_editor(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk)
+    context = _editor_context(request, day)
+    query = request.GET.get("q", "").strip()[:100]
+    context["query"] = query
+    context["add_meal"] = (
+        request.GET.get("meal") if request.GET.get("meal") in MEAL_ORDER else "breakfast"
+    )
+    context["search_results"] = search_foods(query, limit=12) if query else []
+    return render(request, "planner/day_editor.html", context)
+
+
+@login_required
+@require_GET
+def day_totals_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk)
+    return render(request, "planner/day_editor.html#totals", _totals_context(request, day))
+
+
+@login_required
+@require_GET
+def day_food_search(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk)
+    query = request.GET.get("q", "").strip()[:100]
+    meal = request.GET.get("meal") if request.GET.get("meal") in MEAL_ORDER else "breakfast"
+    results = search_foods(query, limit=12) if query else []
+    return render(
+        request,
+        "planner/day_editor.html#food-results",
+        {"day": day, "search_results": results, "query": query, "add_meal": meal},
+    )
+
+
+def _meals_response(request: HttpRequest, day: PlanDay, extra: dict | None = None) -> HttpResponse:
+    context = _editor_context(request, day)
+    context.update(extra or {})
+    response = render(request, "planner/day_editor.html#meals", context)
+    return trigger_client_event(response, DAY_CHANGED)
+
+
+def _after_change(request: HttpRequest, day: PlanDay, extra: dict | None = None) -> HttpResponse:
+    if request.htmx:
+        return _meals_response(request, day, extra)
+    return redirect(day.get_absolute_url())
+
+
+def _touch(plan: Plan) -> None:
+    plan.save(update_fields=["updated_at"])
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = AddItemForm(request.POST)
+    if not form.is_valid():
+        errors = _form_errors(form)
+        if request.htmx:
+            return _meals_response(request, day, {"errors": errors})
+        for error in errors:
+            messages.error(request, error)
+        return redirect(day.get_absolute_url())
+    data = form.cleaned_data
+    with transaction.atomic():
+        last = day.items.aggregate(last=Max("position"))["last"]
+        item = MealItem.objects.create(
+            day=day,
+            meal=data["meal"],
+            food=data["food"],
+            grams=data["grams"],
+            portion=data["portion_obj"],
+            quantity=data["quantity"],
+            position=0 if last is None else last + 1,
+        )
+        _touch(day.plan)
+    note = f"Added {item.amount_label} {item.food.name} to {item.get_meal_display().lower()}."
+    if not request.htmx:
+        messages.success(request, note)
+    return _after_change(request, day, {"status_note": note, "changed_item": item.id})
+
+
+@login_required
+@require_POST
+def item_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    form = AmountForm(request.POST, food=item.food)
+    day = item.day
+    if not form.is_valid():
+        errors = _form_errors(form)
+        if request.htmx:
+            return _meals_response(request, day, {"errors": errors, "changed_item": item.id})
+        for error in errors:
+            messages.error(request, error)
+        return redirect(day.get_absolute_url())
+    data = form.cleaned_data
+    with transaction.atomic():
+        if data["meal"] != item.meal:
+            last = day.items.aggregate(last=Max("position"))["last"] or 0
+            item.position = last + 1
+        item.meal = data["meal"]
+        item.grams = data["grams"]
+        item.portion = data["portion_obj"]
+        item.quantity = data["quantity"]
+        item.save()
+        _touch(day.plan)
+    return _after_change(request, day, {"changed_item": item.id})
+
+
+def _remember_for_undo(request: HttpRequest, item: MealItem) -> str:
+    token = secrets.token_urlsafe(8)
+    stack = request.session.get(UNDO_SESSION_KEY, [])
+    stack.append(
+        {
+            "token": token,
+            "day": item.day_id,
+            "meal": item.meal,
+            "food": item.food_id,
+            "grams": item.grams,
+            "portion": item.portion_id,
+            "quantity": item.quantity,
+            "position": item.position,
+            "label": f"{item.amount_label} {item.food.name}",
+        }
+    )
+    request.session[UNDO_SESSION_KEY] = stack[-UNDO_KEEP:]
+    return token
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    day = item.day
+    with transaction.atomic():
+        token = _remember_for_undo(request, item)
+        label = f"{item.amount_label} {item.food.name}"
+        item.delete()
+        _touch(day.plan)
+    undo = {"token": token, "label": label}
+    if not request.htmx:
+        messages.info(request, f"Removed {label}. Use “Undo” on the day page to bring it back.")
+        request.session["planner_last_undo"] = undo
+    return _after_change(request, day, {"undo": undo})
+
+
+@login_required
+@require_POST
+def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    token = request.POST.get("token", "")
+    stack = request.session.get(UNDO_SESSION_KEY, [])
+    entry = next((e for e in stack if e["token"] == token and e["day"] == day.id), None)
+    if entry is None:
+        note = "There is nothing to undo: that removal is too old or was undone already."
+        if request.htmx:
+            return _meals_response(request, day, {"errors": [note]})
+        messages.error(request, note)
+        return redirect(day.get_absolute_url())
+    food = Food.objects.filter(pk=entry["food"]).first()
+    if food is None:
+        note = "That food is no longer in the database, so the item cannot come back."
+        if request.htmx:
+            return _meals_response(request, day, {"errors": [note]})
+        messages.error(request, note)
+        return redirect(day.get_absolute_url())
+    with transaction.atomic():
+        portion_id = entry["portion"]
+        if portion_id and not Portion.objects.filter(pk=portion_id, food=food).exists():
+            portion_id = None
+        MealItem.objects.create(
+            day=day,
+            meal=entry["meal"],
+            food=food,
+            grams=entry["grams"],
+            portion_id=portion_id,
+            quantity=entry["quantity"] if portion_id else None,
+            position=entry["position"],
+        )
+        _touch(day.plan)
+    request.session[UNDO_SESSION_KEY] = [e for e in stack if e["token"] != token]
+    request.session.pop("planner_last_undo", None)
+    note = f"Brought back {entry['label']}."
+    if not request.htmx:
+        messages.success(request, note)
+    return _after_change(request, day, {"status_note": note})
+
+
+@login_required
+@require_POST
+def day_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    with transaction.atomic():
+        last = day.plan.days.aggregate(last=Max("position"))["last"] or 0
+        copy = PlanDay.objects.create(
+            plan=day.plan, position=last + 1, name=f"{day.name} (copy)"[:60]
+        )
+        _copy_items(day.items.order_by("position", "id"), copy)
+        _touch(day.plan)
+    messages.success(request, f"Copied {day.name} to “{copy.name}”.")
+    return _redirect_or_client(request, copy.get_absolute_url())
+
+
+def _copy_targets(user) -> list[PlanDay]:
+    return list(
+        PlanDay.objects.filter(plan__owner=user)
+        .select_related("plan")
+        .order_by("plan__name", "plan_id", "position", "id")
+    )
+
+
+@login_required
+@require_POST
+def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk)
+    form = CopyMealForm(request.POST, days=_copy_targets(day.plan.owner))
+    if not form.is_valid():
+        for error in _form_errors(form):
+            messages.error(request, error)
+        return _redirect_or_client(request, day.get_absolute_url())
+    target = get_day_for(request, form.cleaned_data["target_day"], write=True)
+    meal = form.cleaned_data["source_meal"]
+    target_meal = form.cleaned_data["target_meal"]
+    with transaction.atomic():
+        last = target.items.aggregate(last=Max("position"))["last"]
+        count = _copy_items(
+            list(day.items.filter(meal=meal).order_by("position", "id")),
+            target,
+            meal=target_meal,
+            start=0 if last is None else last + 1,
+        )
+        _touch(target.plan)
+    messages.success(
+        request,
+        f"Copied {count} item{'s' if count != 1 else ''} of {Meal(meal).label.lower()} "
+        f"to {target.name}, {Meal(target_meal).label.lower()}.",
+    )
+    return _redirect_or_client(request, target.get_absolute_url())
+
+
+@login_required
+@require_POST
+def day_move(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = MoveDayForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            days = list(day.plan.days.select_for_update().order_by("position", "id"))
+            index = next(i for i, d in enumerate(days) if d.id == day.id)
+            other = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
+            if 0 <= other < len(days):
+                days[index], days[other] = days[other], days[index]
+                for position, each in enumerate(days):
+                    each.position = position
+                PlanDay.objects.bulk_update(days, ["position"])
+    else:
+        messages.error(request, "Choose to move the day earlier or later.")
+    return _redirect_or_client(request, day.plan.get_absolute_url())
+
+
+@login_required
+@require_POST
+def day_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    form = DayNameForm(request.POST, instance=day)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Day renamed.")
+    else:
+        for error in _form_errors(form):
+            messages.error(request, error)
+    return redirect(day.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["POST"])
+def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_day_for(request, pk, write=True)
+    plan = day.plan
+    if plan.days.count() == 1:
+        messages.error(request, "A plan keeps at least one day; delete the plan instead.")
+        return redirect(day.get_absolute_url())
+    name = day.name
+    day.delete()
+    messages.success(request, f"Deleted {name}.")
+    return _redirect_or_client(request, plan.get_absolute_url())
+
+
+@login_required
+@require_POST
+def unit_set(request: HttpRequest) -> HttpResponse:
+    form = UnitForm(request.POST)
+    profile = profile_for(request.user)
+    if form.is_valid():
+        profile.display_unit = form.cleaned_data["unit"]
+        profile.save(update_fields=["display_unit", "updated_at"])
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("planner:plan_list")
+    if request.htmx:
+        return trigger_client_event(HttpResponse(status=204), DAY_CHANGED)
+    return redirect(next_url)

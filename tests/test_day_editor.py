@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from planner.models import MealItem, Plan, PlanDay
+
+
+@pytest.fixture
+def plan(plan_for, patient):
+    return plan_for(patient, days=2)
+
+
+@pytest.fixture
+def day(plan):
+    return plan.days.first()
+
+
+@pytest.fixture
+def banana(food, food_group):
+    return food(
+        "Bananas, raw",
+        group=food_group("09", "Fruits"),
+        magnesium_mg=27,
+        potassium_mg=358,
+        energy_kcal=89,
+        portions=[("1 medium", 118), ("1 cup, sliced", 150)],
+    )
+
+
+@pytest.fixture
+def owner_client(client, patient):
+    client.force_login(patient)
+    return client
+
+
+# --- access: owner, stranger (404), anonymous (login) --------------------------------------
+
+READ_VIEWS = [
+    ("planner:day_editor", "day"),
+    ("planner:day_totals", "day"),
+    ("planner:day_food_search", "day"),
+    ("planner:plan_detail", "plan"),
+]
+WRITE_VIEWS = [
+    ("planner:item_add", "day"),
+    ("planner:item_undo", "day"),
+    ("planner:day_copy", "day"),
+    ("planner:day_move", "day"),
+    ("planner:day_rename", "day"),
+    ("planner:day_delete", "day"),
+    ("planner:meal_copy", "day"),
+    ("planner:item_update", "item"),
+    ("planner:item_delete", "item"),
+    ("planner:plan_rename", "plan"),
+    ("planner:plan_delete", "plan"),
+    ("planner:plan_duplicate", "plan"),
+    ("planner:day_add", "plan"),
+]
+
+
+@pytest.fixture
+def objects(plan, day, banana, item):
+    return {"plan": plan, "day": day, "item": item(day, banana, grams=118)}
+
+
+@pytest.mark.parametrize(("name", "kind"), READ_VIEWS)
+def test_read_views_answer_the_owner(owner_client, objects, name, kind):
+    assert owner_client.get(reverse(name, args=[objects[kind].id])).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "kind"), READ_VIEWS + WRITE_VIEWS)
+def test_a_stranger_gets_404_everywhere(client, stranger, objects, name, kind):
+    client.force_login(stranger)
+    url = reverse(name, args=[objects[kind].id])
+    response = client.get(url) if (name, kind) in READ_VIEWS else client.post(url, {})
+    assert response.status_code == 404
+    assert MealItem.objects.count() == 1
+    assert Plan.objects.count() == 1
+
+
+@pytest.mark.parametrize(("name", "kind"), READ_VIEWS + WRITE_VIEWS)
+def test_an_anonymous_visitor_is_sent_to_log_in(client, objects, name, kind):
+    url = reverse(name, args=[objects[kind].id])
+    response = client.get(url) if (name, kind) in READ_VIEWS else client.post(url, {})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITE_VIEWS)
+def test_writes_refuse_get(owner_client, objects, name, kind):
+    assert owner_client.get(reverse(name, args=[objects[kind].id])).status_code == 405
+
+
+def test_plan_list_shows_only_my_plans(owner_client, plan, plan_for, stranger):
+    plan_for(stranger, name="Not mine")
+    body = owner_client.get(reverse("planner:plan_list")).content.decode()
+    assert "Week 1" in body
+    assert "Not mine" not in body
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def test_creating_a_plan_gives_it_a_first_day_and_opens_it(owner_client, patient):
+    response = owner_client.post(reverse("planner:plan_create"), {"name": "Low potassium week"})
+    plan = Plan.objects.get(name="Low potassium week")
+    assert plan.owner == patient
+    assert response.headers["Location"] == plan.days.get().get_absolute_url()
+
+
+def test_a_plan_needs_a_name(owner_client, patient):
+    response = owner_client.post(reverse("planner:plan_create"), {"name": ""})
+    assert response.status_code == 400
+    assert not Plan.objects.exists()
+
+
+def test_duplicating_a_plan_copies_days_and_items(owner_client, plan, day, banana, item):
+    item(day, banana, grams=118, meal="breakfast")
+    owner_client.post(reverse("planner:plan_duplicate", args=[plan.id]))
+    copy = Plan.objects.get(name="Copy of Week 1")
+    assert copy.days.count() == 2
+    assert MealItem.objects.filter(day__plan=copy).count() == 1
+
+
+def test_days_can_be_reordered(owner_client, plan):
+    _first, second = plan.days.all()
+    owner_client.post(reverse("planner:day_move", args=[second.id]), {"direction": "up"})
+    assert list(plan.days.values_list("name", flat=True)) == ["Day 2", "Day 1"]
+    # moving the first day further up changes nothing
+    owner_client.post(reverse("planner:day_move", args=[second.id]), {"direction": "up"})
+    assert list(plan.days.values_list("name", flat=True)) == ["Day 2", "Day 1"]
+
+
+def test_adding_a_day_names_it_after_the_week(owner_client, plan):
+    owner_client.post(reverse("planner:day_add", args=[plan.id]))
+    assert plan.days.last().name == "Wednesday"
+
+
+def test_the_last_day_cannot_be_deleted(owner_client, plan_for, patient):
+    lone = plan_for(patient, name="Lone", days=1).days.get()
+    owner_client.post(reverse("planner:day_delete", args=[lone.id]))
+    assert PlanDay.objects.filter(pk=lone.pk).exists()
+
+
+# --- the day editor --------------------------------------------------------------------------
+
+
+def test_adding_a_food_from_search_uses_its_first_portion(owner_client, day, banana):
+    response = owner_client.post(
+        reverse("planner:item_add", args=[day.id]),
+        {"food": banana.id, "meal": "breakfast"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "day-changed" in response.headers["HX-Trigger"]
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="meals"')
+    added = MealItem.objects.get()
+    assert (added.meal, added.grams, added.quantity) == ("breakfast", 118, 1)
+    assert added.portion.label == "1 medium"
+
+
+def test_adding_without_javascript_redirects_back(owner_client, day, banana):
+    response = owner_client.post(
+        reverse("planner:item_add", args=[day.id]),
+        {"food": banana.id, "meal": "lunch", "grams": "80", "portion": ""},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == day.get_absolute_url()
+    assert MealItem.objects.get().grams == 80
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"food": "999999", "meal": "lunch"}, "not in the database"),
+        ({"food": "abc", "meal": "lunch"}, "whole number"),
+        ({"meal": "lunch"}, "required"),
+        ({"food": "BANANA", "meal": "elevenses"}, "valid choice"),
+        ({"food": "BANANA", "meal": "lunch", "grams": "0", "portion": ""}, "greater than or equal"),
+        ({"food": "BANANA", "meal": "lunch", "grams": "6000"}, "less than or equal"),
+        ({"food": "BANANA", "meal": "lunch", "grams": "nan"}, "Enter a number"),
+        ({"food": "BANANA", "meal": "lunch", "portion": "1", "quantity": "-2"}, "greater than"),
+        ({"food": "BANANA", "meal": "lunch", "portion": "OTHER"}, "does not belong"),
+        (
+            {"food": "BANANA", "meal": "lunch", "portion": "MEDIUM", "quantity": "45"},
+            "at most 5,000 g",
+        ),
+    ],
+)
+def test_bad_additions_are_refused_with_a_message_and_change_nothing(
+    owner_client, day, banana, food, data, message
+):
+    other = food("Other", portions=[("1 slice", 30)])
+    replacements = {
+        "BANANA": str(banana.id),
+        "OTHER": str(other.portions.get().id),
+        "MEDIUM": str(banana.portions.first().id),
+    }
+    data = {k: replacements.get(v, v) for k, v in data.items()}
+    response = owner_client.post(
+        reverse("planner:item_add", args=[day.id]), data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not MealItem.objects.exists()
+
+
+def test_changing_quantity_and_portion_recomputes_grams(owner_client, day, banana, item):
+    medium, cup = banana.portions.all()
+    meal_item = item(day, banana, grams=118, portion=medium, quantity=1, meal="breakfast")
+    owner_client.post(
+        reverse("planner:item_update", args=[meal_item.id]),
+        {"portion": cup.id, "quantity": "2", "grams": "118", "meal": "breakfast"},
+        HTTP_HX_REQUEST="true",
+    )
+    meal_item.refresh_from_db()
+    assert (meal_item.portion, meal_item.quantity, meal_item.grams) == (cup, 2, 300)
+
+
+def test_switching_to_grams_keeps_the_amount_typed(owner_client, day, banana, item):
+    medium = banana.portions.first()
+    meal_item = item(day, banana, grams=118, portion=medium, quantity=1)
+    owner_client.post(
+        reverse("planner:item_update", args=[meal_item.id]),
+        {"portion": "", "quantity": "1", "grams": "90", "meal": "lunch"},
+    )
+    meal_item.refresh_from_db()
+    assert (meal_item.portion, meal_item.quantity, meal_item.grams) == (None, None, 90)
+
+
+def test_moving_an_item_to_another_meal(owner_client, day, banana, item):
+    meal_item = item(day, banana, grams=100, meal="lunch")
+    owner_client.post(
+        reverse("planner:item_update", args=[meal_item.id]),
+        {"portion": "", "grams": "100", "meal": "dinner"},
+        HTTP_HX_REQUEST="true",
+    )
+    meal_item.refresh_from_db()
+    assert meal_item.meal == "dinner"
+
+
+def test_a_bad_update_changes_nothing(owner_client, day, banana, item):
+    meal_item = item(day, banana, grams=100)
+    response = owner_client.post(
+        reverse("planner:item_update", args=[meal_item.id]),
+        {"portion": "", "grams": "-5", "meal": "lunch"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "greater than or equal" in response.content.decode()
+    meal_item.refresh_from_db()
+    assert meal_item.grams == 100
+
+
+def _undo_token(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_removal_can_be_undone(owner_client, day, banana, item):
+    medium = banana.portions.first()
+    meal_item = item(day, banana, grams=236, portion=medium, quantity=2, meal="snack")
+    response = owner_client.post(
+        reverse("planner:item_delete", args=[meal_item.id]), HTTP_HX_REQUEST="true"
+    )
+    assert not MealItem.objects.exists()
+    assert "Undo" in response.content.decode()
+    token = _undo_token(response)
+    owner_client.post(
+        reverse("planner:item_undo", args=[day.id]), {"token": token}, HTTP_HX_REQUEST="true"
+    )
+    restored = MealItem.objects.get()
+    assert (restored.meal, restored.grams, restored.portion, restored.quantity) == (
+        "snack",
+        236,
+        medium,
+        2,
+    )
+    # the same undo cannot run twice
+    response = owner_client.post(
+        reverse("planner:item_undo", args=[day.id]), {"token": token}, HTTP_HX_REQUEST="true"
+    )
+    assert "nothing to undo" in response.content.decode()
+    assert MealItem.objects.count() == 1
+
+
+def test_undo_from_another_session_does_nothing(owner_client, day, banana, item, patient):
+    meal_item = item(day, banana, grams=100)
+    response = owner_client.post(
+        reverse("planner:item_delete", args=[meal_item.id]), HTTP_HX_REQUEST="true"
+    )
+    token = _undo_token(response)
+    other = Client()
+    other.force_login(patient)
+    other.post(reverse("planner:item_undo", args=[day.id]), {"token": token})
+    assert not MealItem.objects.exists()
+
+
+def test_copying_a_day_copies_its_items(owner_client, plan, day, banana, item):
+    item(day, banana, grams=118, meal="breakfast")
+    item(day, banana, grams=50, meal="snack")
+    owner_client.post(reverse("planner:day_copy", args=[day.id]))
+    copy = plan.days.get(name="Day 1 (copy)")
+    assert sorted(copy.items.values_list("meal", "grams")) == [("breakfast", 118), ("snack", 50)]
+
+
+def test_copying_a_meal_to_another_day(owner_client, plan, day, banana, item):
+    other_day = plan.days.last()
+    item(day, banana, grams=118, meal="breakfast")
+    item(day, banana, grams=60, meal="lunch")
+    owner_client.post(
+        reverse("planner:meal_copy", args=[day.id]),
+        {"source_meal": "breakfast", "target_day": other_day.id, "target_meal": "snack"},
+    )
+    assert list(other_day.items.values_list("meal", "grams")) == [("snack", 118)]
+
+
+def test_a_meal_cannot_be_copied_into_a_strangers_day(
+    owner_client, day, banana, item, plan_for, stranger
+):
+    theirs = plan_for(stranger).days.get()
+    item(day, banana, grams=118, meal="breakfast")
+    owner_client.post(
+        reverse("planner:meal_copy", args=[day.id]),
+        {"source_meal": "breakfast", "target_day": theirs.id, "target_meal": "lunch"},
+    )
+    assert not theirs.items.exists()
+
+
+def test_inline_search_lists_foods_as_options(owner_client, day, banana):
+    response = owner_client.get(
+        reverse("planner:day_food_search", args=[day.id]), {"q": "banana", "meal": "dinner"}
+    )
+    body = response.content.decode()
+    assert 'role="listbox"' in body
+    assert f'id="food-option-{banana.id}"' in body
+
+
+def test_day_editor_shows_items_totals_and_unknowns(owner_client, day, banana, food, item):
+    item(day, banana, grams=118, meal="breakfast")
+    item(day, food("Mystery soup", potassium_mg=None, magnesium_mg=5), grams=250, meal="lunch")
+    body = owner_client.get(day.get_absolute_url()).content.decode()
+    assert "Bananas, raw" in body
+    assert "1 item lacks potassium data" in body
+    assert "≥ 422" in body  # 358 * 1.18 = 422.4, a lower bound because one item is unknown
+
+
+def test_unit_toggle_is_remembered(owner_client, patient, day, banana, item):
+    item(day, banana, grams=100)
+    owner_client.post(reverse("planner:unit_set"), {"unit": "mmol", "next": day.get_absolute_url()})
+    patient.profile.refresh_from_db()
+    assert patient.profile.display_unit == "mmol"
+    body = owner_client.get(reverse("planner:day_totals", args=[day.id])).content.decode()
+    assert "9.2 mmol" in body  # 358 mg K / 39.1
+
+
+def test_unit_toggle_ignores_an_offsite_next(owner_client):
+    response = owner_client.post(
+        reverse("planner:unit_set"), {"unit": "mg", "next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == reverse("planner:plan_list")
+
+
+def _fill(day, foods, count, item):
+    for i in range(count):
+        item(
+            day,
+            foods[i % len(foods)],
+            grams=10 + i,
+            meal=("breakfast", "lunch", "dinner", "snack")[i % 4],
+        )
+
+
+@pytest.mark.parametrize("name", ["planner:day_editor", "planner:day_totals"])
+def test_day_views_issue_the_same_queries_for_5_40_and_160_items(
+    owner_client, day, food, item, name
+):
+    foods = [
+        food(f"Food {i}", magnesium_mg=i, portions=[("1 cup", 100), ("1 oz", 28)])
+        for i in range(10)
+    ]
+    counts = []
+    added = 0
+    owner_client.get(reverse(name, args=[day.id]))  # first visit creates the profile
+    for total in (5, 40, 160):
+        _fill(day, foods, total - added, item)
+        added = total
+        with CaptureQueriesContext(connection) as queries:
+            response = owner_client.get(reverse(name, args=[day.id]))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2], counts
+    assert counts[0] <= 15, counts
