@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from nutrition.models import Food, Portion
 from nutrition.search import search_foods
-from planner import intake
+from planner import intake, warnings
 from planner.access import get_day_for, get_item_for, get_plan_for, profile_for
 from planner.forms import (
     AddItemForm,
@@ -38,6 +38,7 @@ from planner.forms import (
 )
 from planner.models import MEAL_ORDER, Meal, MealItem, Plan, PlanDay
 from planner.summary import totals_rows
+from planner.swaps import ENERGY_BAND, MAX_K_SHARE, lower_potassium_swaps
 from planner.targets import resolve
 
 DAY_CHANGED = "day-changed"
@@ -211,11 +212,14 @@ def _totals_context(request: HttpRequest, day: PlanDay) -> dict:
     # Amounts are shown in the viewer's unit: a dietitian may count in mmol.
     viewer = profile if request.user.id == profile.user_id else profile_for(request.user)
     viewer_unit = viewer.display_unit
+    day_warnings = warnings.evaluate(profile, day, totals=totals, targets=targets)
     return {
         "day": day,
         "profile": profile,
         "targets": targets,
         "totals": totals,
+        "warnings": day_warnings,
+        "high_k_items": {w.item_id for w in day_warnings if w.code == "K_HIGH_ITEM"},
         "unit": viewer_unit,
         "rows": totals_rows(totals.total, targets, viewer_unit),
         "unit_choices": UnitForm.base_fields["unit"].choices,
@@ -541,3 +545,53 @@ def unit_set(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return trigger_client_event(HttpResponse(status=204), DAY_CHANGED)
     return redirect(next_url)
+
+
+# --- swaps ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def item_swaps(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk)
+    candidates = list(lower_potassium_swaps(item.food))
+    context = {
+        "item": item,
+        "candidates": candidates,
+        "max_k_percent": round(MAX_K_SHARE * 100),
+        "energy_percent": round(ENERGY_BAND * 100),
+    }
+    template = "planner/swaps.html"
+    if request.htmx:
+        template += "#swap-list"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def item_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request, pk, write=True)
+    day = item.day
+    allowed = {food.id: food for food in lower_potassium_swaps(item.food)}
+    try:
+        chosen = allowed.get(int(request.POST.get("food", "")))
+    except ValueError:
+        chosen = None
+    if chosen is None:
+        note = "That food is not one of the suggested swaps for this item."
+        if request.htmx:
+            return _meals_response(request, day, {"errors": [note]})
+        messages.error(request, note)
+        return redirect(day.get_absolute_url())
+    old_name = item.food.name
+    with transaction.atomic():
+        # Same grams: swaps have similar energy per 100 g, so the meal stays about as big.
+        item.food = chosen
+        item.portion = None
+        item.quantity = None
+        item.save()
+        _touch(day.plan)
+    note = f"Swapped {old_name} for {chosen.name} ({item.grams:g} g)."
+    if not request.htmx:
+        messages.success(request, note)
+    return _after_change(request, day, {"status_note": note, "changed_item": item.id})
