@@ -27,6 +27,8 @@ urlpatterns = [
     path("unit/", views.unit_set, name="unit_set"),
     path("items/<int:pk>/update/", views.item_update, name="item_update"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("items/<int:pk>/swaps/", views.item_swaps, name="item_swaps"),
+    path("items/<int:pk>/swap/", views.item_swap, name="item_swap"),
 ]
 
 # The profile page (issue 4). No profile id in these URLs: each works on the
