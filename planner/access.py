@@ -1,24 +1,66 @@
 """Who may see and change what. Every plan view goes through these helpers.
 
-Strangers get 404 (a plan's existence is not revealed); people who may see
-but not change a plan get 403 on writes.
+- The owner of a plan sees and changes it.
+- A dietitian (member of the "dietitians" group) with an active link to the
+  owner sees and changes the owner's plans and targets.
+- Anyone else gets 404: a plan's existence is not revealed.
+- Someone who may see but not change gets 403 on writes (a dietitian's
+  template is only ever changed by that dietitian).
+- Share links give read-only access without an account (planner.sharing).
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from planner.models import MealItem, Plan, PlanDay, Profile
+from planner.models import CareLink, MealItem, Plan, PlanDay, Profile
+
+DIETITIANS_GROUP = "dietitians"
+
+User = AbstractBaseUser | AnonymousUser
 
 
-def can_view_plan(user, plan: Plan) -> bool:
-    return user.is_authenticated and plan.owner_id == user.id
+def is_dietitian(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_dietitian", None)
+    if cached is None:
+        cached = user.groups.filter(name=DIETITIANS_GROUP).exists()
+        user._is_dietitian = cached
+    return cached
 
 
-def can_edit_plan(user, plan: Plan) -> bool:
-    return user.is_authenticated and plan.owner_id == user.id
+def active_links(dietitian: User):
+    return CareLink.objects.filter(
+        dietitian=dietitian,
+        status=CareLink.Status.ACTIVE,
+        dietitian__groups__name=DIETITIANS_GROUP,
+    )
+
+
+def is_dietitian_of(user: User, client_id: int) -> bool:
+    if not user.is_authenticated or user.id == client_id:
+        return False
+    return active_links(user).filter(client_id=client_id).exists()
+
+
+def can_view_owner_data(user: User, owner_id: int) -> bool:
+    return user.is_authenticated and (user.id == owner_id or is_dietitian_of(user, owner_id))
+
+
+def can_view_plan(user: User, plan: Plan) -> bool:
+    if plan.is_template:
+        return user.is_authenticated and plan.owner_id == user.id
+    return can_view_owner_data(user, plan.owner_id)
+
+
+def can_edit_plan(user: User, plan: Plan) -> bool:
+    # Today everyone who may see a plan may also change it; the distinction is
+    # kept so that read-only roles can be added without touching every view.
+    return can_view_plan(user, plan)
 
 
 def _check(request: HttpRequest, plan: Plan, write: bool) -> None:
@@ -29,13 +71,13 @@ def _check(request: HttpRequest, plan: Plan, write: bool) -> None:
 
 
 def get_plan_for(request: HttpRequest, pk: int, write: bool = False) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("owner"), pk=pk)
+    plan = get_object_or_404(Plan.objects.select_related("owner", "author"), pk=pk)
     _check(request, plan, write)
     return plan
 
 
 def get_day_for(request: HttpRequest, pk: int, write: bool = False) -> PlanDay:
-    day = get_object_or_404(PlanDay.objects.select_related("plan__owner"), pk=pk)
+    day = get_object_or_404(PlanDay.objects.select_related("plan__owner", "plan__author"), pk=pk)
     _check(request, day.plan, write)
     return day
 
@@ -46,6 +88,21 @@ def get_item_for(request: HttpRequest, pk: int, write: bool = False) -> MealItem
     )
     _check(request, item.day.plan, write)
     return item
+
+
+def get_client_for(request: HttpRequest, client_id: int):
+    """A client of the signed-in dietitian, or 404."""
+    link = (
+        active_links(request.user)
+        .select_related("client")
+        .filter(client_id=client_id)
+        .first()
+        if request.user.is_authenticated
+        else None
+    )
+    if link is None:
+        raise Http404("No such client.")
+    return link.client
 
 
 def profile_for(user) -> Profile:

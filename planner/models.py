@@ -182,6 +182,8 @@ class Plan(models.Model):
     )
     name = models.CharField(max_length=120)
     notes = models.TextField(blank=True)
+    # A dietitian's reusable plan: applied to a client as a copy, never shared as is.
+    is_template = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -252,3 +254,136 @@ class MealItem(models.Model):
         if self.portion_id and self.quantity:
             return f"{self.quantity:g} × {self.portion.label}"
         return f"{self.grams:g} g"
+
+
+class CareLink(models.Model):
+    """A dietitian's link to a client: an invitation first, then an active link.
+
+    Either side can end it; the history of links is kept, so a client can see
+    who had access and when.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Invited"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    dietitian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_links"
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dietitian_links",
+    )
+    email = models.EmailField("client's e-mail", blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dietitian", "client"],
+                condition=models.Q(status="active"),
+                name="carelink_one_active_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "status"], name="carelink_client_status")]
+
+    def __str__(self) -> str:
+        return f"{self.dietitian} → {self.client or self.email or 'invite'} ({self.status})"
+
+
+class Comment(models.Model):
+    """A note on a plan, one of its days or one item, by the client or a dietitian."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    day = models.ForeignKey(
+        PlanDay, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    # A comment on an item stays with its day when the item is removed.
+    item = models.ForeignKey(
+        MealItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    item_label = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_comments"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["plan", "created_at"], name="comment_plan_created")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class CommentRead(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="comment_read_once"),
+        ]
+
+
+class ShareLink(models.Model):
+    """A read-only link to a plan for someone without an account."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    label = models.CharField("who it is for", max_length=120, blank=True)
+    show_name = models.BooleanField("show the plan owner's name", default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share of {self.plan} ({self.label or 'no label'})"
+
+
+class HistoryEvent(models.Model):
+    """Who changed what in a person's plans and targets, and when."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="history_events"
+    )
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="history"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    summary = models.CharField(max_length=400)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="history_owner_recent")]
+
+    def __str__(self) -> str:
+        return self.summary
