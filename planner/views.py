@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from nutrition.models import Food, Portion
 from nutrition.search import search_foods
-from planner import intake, warnings
+from planner import history, intake, warnings
 from planner.access import get_day_for, get_item_for, get_plan_for, profile_for
 from planner.forms import (
     AddItemForm,
@@ -87,6 +87,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         plan.author = request.user
         plan.save()
         PlanDay.objects.create(plan=plan, position=0, name=DEFAULT_DAY_NAMES[0])
+        history.record(
+            request.user, plan.owner, "plan-created", f"Created plan “{plan.name}”", plan
+        )
     messages.success(request, f"Plan “{plan.name}” created with its first day.")
     return redirect(plan.days.first().get_absolute_url())
 
@@ -112,9 +115,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_rename(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
+    old_name = plan.name
     form = PlanForm(request.POST, instance=plan)
     if form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            history.record(
+                request.user,
+                plan.owner,
+                "plan-renamed",
+                f"Renamed plan “{old_name}” to “{plan.name}”",
+                plan,
+            )
         messages.success(request, "Plan renamed.")
     else:
         for error in _form_errors(form):
@@ -127,7 +139,9 @@ def plan_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
     name = plan.name
-    plan.delete()
+    with transaction.atomic():
+        history.record(request.user, plan.owner, "plan-deleted", f"Deleted plan “{name}”")
+        plan.delete()
     messages.success(request, f"Plan “{name}” deleted.")
     return _redirect_or_client(request, reverse("planner:plan_list"))
 
@@ -154,12 +168,23 @@ def _copy_items(items, day: PlanDay, meal: str | None = None, start: int = 0) ->
 def plan_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     with transaction.atomic():
+        # The copy stays with the plan's owner, whoever makes it.
         copy = Plan.objects.create(
-            owner=request.user, author=request.user, name=f"Copy of {plan.name}"[:120]
+            owner=plan.owner,
+            author=request.user,
+            name=f"Copy of {plan.name}"[:120],
+            is_template=plan.is_template,
         )
         for day in plan.days.prefetch_related("items"):
             new_day = PlanDay.objects.create(plan=copy, position=day.position, name=day.name)
             _copy_items(day.items.all(), new_day)
+        history.record(
+            request.user,
+            copy.owner,
+            "plan-duplicated",
+            f"Duplicated “{plan.name}” as “{copy.name}”",
+            copy,
+        )
     messages.success(request, f"Duplicated as “{copy.name}”.")
     return _redirect_or_client(request, copy.get_absolute_url())
 
@@ -294,6 +319,10 @@ def _touch(plan: Plan) -> None:
     plan.save(update_fields=["updated_at"])
 
 
+def _log(request: HttpRequest, day: PlanDay, action: str, summary: str) -> None:
+    history.record(request.user, day.plan.owner, action, summary, day.plan)
+
+
 @login_required
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -319,7 +348,8 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             position=0 if last is None else last + 1,
         )
         _touch(day.plan)
-    note = f"Added {item.amount_label} {item.food.name} to {item.get_meal_display().lower()}."
+        note = f"Added {item.amount_label} {item.food.name} to {item.get_meal_display().lower()}."
+        _log(request, day, "item-added", f"{day.name}: {note}")
     if not request.htmx:
         messages.success(request, note)
     return _after_change(request, day, {"status_note": note, "changed_item": item.id})
@@ -339,6 +369,7 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect(day.get_absolute_url())
     data = form.cleaned_data
+    before = f"{item.amount_label} {item.food.name} ({item.get_meal_display().lower()})"
     with transaction.atomic():
         if data["meal"] != item.meal:
             last = day.items.aggregate(last=Max("position"))["last"] or 0
@@ -349,6 +380,9 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
         item.quantity = data["quantity"]
         item.save()
         _touch(day.plan)
+        after = f"{item.amount_label} {item.food.name} ({item.get_meal_display().lower()})"
+        if after != before:
+            _log(request, day, "item-changed", f"{day.name}: changed {before} to {after}")
     return _after_change(request, day, {"changed_item": item.id})
 
 
@@ -382,6 +416,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
         label = f"{item.amount_label} {item.food.name}"
         item.delete()
         _touch(day.plan)
+        _log(request, day, "item-removed", f"{day.name}: removed {label}")
     undo = {"token": token, "label": label}
     if not request.htmx:
         messages.info(request, f"Removed {label}. Use “Undo” on the day page to bring it back.")
@@ -423,6 +458,7 @@ def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
             position=entry["position"],
         )
         _touch(day.plan)
+        _log(request, day, "item-restored", f"{day.name}: brought back {entry['label']}")
     request.session[UNDO_SESSION_KEY] = [e for e in stack if e["token"] != token]
     request.session.pop("planner_last_undo", None)
     note = f"Brought back {entry['label']}."
@@ -442,6 +478,7 @@ def day_copy(request: HttpRequest, pk: int) -> HttpResponse:
         )
         _copy_items(day.items.order_by("position", "id"), copy)
         _touch(day.plan)
+        _log(request, day, "day-copied", f"Copied {day.name} to {copy.name}")
     messages.success(request, f"Copied {day.name} to “{copy.name}”.")
     return _redirect_or_client(request, copy.get_absolute_url())
 
@@ -475,6 +512,13 @@ def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
             start=0 if last is None else last + 1,
         )
         _touch(target.plan)
+        _log(
+            request,
+            target,
+            "meal-copied",
+            f"Copied {Meal(meal).label.lower()} of {day.name} to {target.name}, "
+            f"{Meal(target_meal).label.lower()}",
+        )
     messages.success(
         request,
         f"Copied {count} item{'s' if count != 1 else ''} of {Meal(meal).label.lower()} "
@@ -498,6 +542,13 @@ def day_move(request: HttpRequest, pk: int) -> HttpResponse:
                 for position, each in enumerate(days):
                     each.position = position
                 PlanDay.objects.bulk_update(days, ["position"])
+                _log(
+                    request,
+                    day,
+                    "day-moved",
+                    f"Moved {day.name} "
+                    + ("earlier" if form.cleaned_data["direction"] == "up" else "later"),
+                )
     else:
         messages.error(request, "Choose to move the day earlier or later.")
     return _redirect_or_client(request, day.plan.get_absolute_url())
@@ -507,9 +558,12 @@ def day_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def day_rename(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
+    old_name = day.name
     form = DayNameForm(request.POST, instance=day)
     if form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            _log(request, day, "day-renamed", f"Renamed {old_name} to {day.name}")
         messages.success(request, "Day renamed.")
     else:
         for error in _form_errors(form):
@@ -526,7 +580,9 @@ def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "A plan keeps at least one day; delete the plan instead.")
         return redirect(day.get_absolute_url())
     name = day.name
-    day.delete()
+    with transaction.atomic():
+        _log(request, day, "day-deleted", f"Deleted {name} from “{plan.name}”")
+        day.delete()
     messages.success(request, f"Deleted {name}.")
     return _redirect_or_client(request, plan.get_absolute_url())
 
@@ -591,7 +647,8 @@ def item_swap(request: HttpRequest, pk: int) -> HttpResponse:
         item.quantity = None
         item.save()
         _touch(day.plan)
-    note = f"Swapped {old_name} for {chosen.name} ({item.grams:g} g)."
+        note = f"Swapped {old_name} for {chosen.name} ({item.grams:g} g)."
+        _log(request, day, "item-swapped", f"{day.name}: {note}")
     if not request.htmx:
         messages.success(request, note)
     return _after_change(request, day, {"status_note": note, "changed_item": item.id})
