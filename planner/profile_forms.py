@@ -170,6 +170,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        birth_date, labs_date = data.get("birth_date"), data.get("labs_date")
+        if birth_date and labs_date and labs_date < birth_date:
+            self.add_error("labs_date", "The date of the results cannot be before the birth date.")
         self._check_reproductive(data)
         self._check_serum_k(data)
         self._check_serum_mg(data)

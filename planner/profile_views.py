@@ -202,13 +202,18 @@ def hyperkalaemia_reasons(profile: Profile, codes: list[str]) -> list[str]:
     return reasons
 
 
-def missing_basics(profile: Profile) -> list[str]:
+def missing_basics(profile: Profile, resolved: planner_targets.ProfileTargets) -> list[str]:
+    """What to fill in before the DRI can be looked up, in words for the page."""
+    if not resolved.missing_basics:
+        return []
     missing = []
     if profile.birth_date is None:
         missing.append("birth date")
     if not profile.sex:
         missing.append("sex")
-    return missing
+    # A birth date after today (stored before validation existed, or through the
+    # admin) gives no age either: ask for it to be checked.
+    return missing or ["birth date (it is after today)"]
 
 
 # --- Context -------------------------------------------------------------------------
@@ -237,7 +242,7 @@ def _targets_context(profile: Profile, codes: list[str]) -> dict:
         "targets": target_rows(resolved, unit),
         "resolved": resolved,
         "supplement_limit": supplement_limit(resolved.magnesium_supplement_ul, unit),
-        "missing": missing_basics(profile),
+        "missing": missing_basics(profile, resolved),
         "hyperkalaemia_reasons": (
             hyperkalaemia_reasons(profile, codes) if resolved.hyperkalaemia_risk else []
         ),

@@ -682,3 +682,32 @@ def test_the_nav_links_to_the_profile_for_logged_in_users_only(client, patient):
     assert 'href="/profile/"' not in client.get("/").content.decode()
     client.force_login(patient)
     assert 'href="/profile/"' in client.get("/").content.decode()
+
+
+def test_a_results_date_before_the_birth_date_is_rejected(patient_client, patient):
+    response = patient_client.post(
+        PROFILE_URL,
+        valid_data(birth_date="1990-06-01", serum_k="4", labs_date="1989-01-01"),
+    )
+    assert response.status_code == 200
+    assert "cannot be before the birth date" in text(response)
+    assert Profile.objects.get(user=patient).birth_date is None
+
+
+def test_a_stored_birth_date_after_today_asks_for_it_to_be_checked(patient_client, patient):
+    # Validation stops this on the page; the admin or old data might not.
+    make_profile(patient, birth_date=TODAY + dt.timedelta(days=400), sex="female")
+    response = patient_client.get(PROFILE_URL)
+    assert response.status_code == 200
+    assert "Fill in your birth date (it is after today) above" in text(response)
+
+
+def test_a_custom_target_whose_setter_is_gone_still_shows_its_reason(patient_client, patient):
+    profile = make_profile(patient, birth_date=born_years_ago(40), sex="female")
+    CustomTarget.objects.create(
+        profile=profile, nutrient="sodium_mg", maximum=1800, reason="Blood pressure"
+    )
+    na = card(patient_client.get(PROFILE_URL).content.decode(), "sodium_mg")
+    assert "At most 1,800 mg a day" in na
+    assert "Reason: Blood pressure" in na
+    assert "Custom target" in na
