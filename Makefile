@@ -22,10 +22,12 @@ setup: $(STAMP)
 data: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_foods
+	DEBUG=1 $(PY) manage.py load_demo
 
 run: data
 	@echo ""
 	@echo "MgK Planner is at http://$(HOST):$(PORT)/"
+	@DEBUG=1 $(PY) manage.py demo_logins
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
