@@ -22,16 +22,22 @@ from django.utils.safestring import SafeString, mark_safe
 from nutrition.templatetags.nutrients import format_amount
 from planner.week import FOOD_MG, SUPPLEMENT_MG, Cell, Row, Week
 
-WIDTH = 480
-PLOT_LEFT = 62
-PLOT_RIGHT = WIDTH - 14
-PLOT_TOP = 18
-PLOT_BOTTOM = 206
-FONT = 12
-CHAR_WIDTH = 6.6  # a rough average glyph width at FONT px, for fitting labels
+# Geometry in SVG user units. The chart is drawn narrow (400) so that on a
+# phone, where it shrinks to ~320 px, the 14-unit text is still ~11 px.
+WIDTH = 400
+PLOT_LEFT = 50  # room for the tick labels
+
+PLOT_RIGHT = WIDTH - 50  # room for the "target"/"limit" labels beside their lines
+PLOT_TOP = 34  # room for the y-axis title, written flat above the axis
+PLOT_BOTTOM = 204
+FONT = 14
+SMALL = 12  # value labels over the bars
+CHAR_WIDTH = 7.7  # rough average glyph width at FONT, for fitting labels
+SMALL_CHAR_WIDTH = 6.6
+ROTATE = 40  # degrees, for day names too long to sit side by side
+MAX_ROTATED_CHARS = 12
 
 INK = "#1d2430"
-MUTED = "#5b6575"
 GRID = "#d5dbe3"
 MG_FILL = "#6b3fa0"
 K_FILL = "#c25e00"
@@ -45,6 +51,7 @@ class Chart:
     title: str
     svg: SafeString
     columns: list[Row]  # the series, for the data table beside the chart
+    headers: list[str]  # their column headings in that table
     table: list[tuple[str, list[Cell]]]  # (day name, cells in the order of columns)
 
 
@@ -62,47 +69,65 @@ def nice_scale(top: float, ticks: int = 5) -> tuple[float, float]:
     return math.ceil(top / step - 1e-9) * step, step
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "start", **attrs: str) -> str:
+def _text(
+    x: float, y: float, content: str, *, anchor: str = "start", size: int = FONT, **attrs: str
+) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     return (
-        f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}" font-size="{FONT}"'
+        f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}" font-size="{size}"'
         f' fill="{INK}"{extra}>{escape(content)}</text>'
     )
 
 
-def _value_label(cell: Cell, unit: str) -> str:
+def _value_label(cell: Cell) -> str:
     if cell.value is None:
         return ""
     prefix = "≥" if cell.lower_bound else ""
     return f"{prefix}{format_amount(cell.value)}"
 
 
-def _day_labels(names: list[str], slot: float) -> list[str]:
-    """Day names cut to the width of their slot; numbers when even that is too tight."""
-    fit = int(slot // CHAR_WIDTH)
-    if fit >= 4:
-        return [name if len(name) <= fit else name[: fit - 1] + "…" for name in names]
+def _cut(name: str, chars: int) -> str:
+    return name if len(name) <= chars else name[: max(chars - 1, 1)] + "…"
+
+
+@dataclass(frozen=True)
+class DayAxis:
+    labels: list[str]
+    rotated: bool
+    height: float  # room the labels take under the plot
+
+
+def day_axis(names: list[str], slot: float) -> DayAxis:
+    """Day names straight when they fit, slanted when not, numbers when even that is too tight."""
+    if all(len(name) * CHAR_WIDTH <= slot - 4 for name in names):
+        return DayAxis(names, False, 24)
+    if slot >= FONT + 4:
+        labels = [_cut(name, MAX_ROTATED_CHARS) for name in names]
+        longest = max(len(label) for label in labels) * CHAR_WIDTH
+        return DayAxis(labels, True, longest * math.sin(math.radians(ROTATE)) + FONT + 12)
     # Too many days for names: number them, and label every k-th one only.
-    every = max(1, math.ceil(len(names) / (WIDTH / 28)))
-    return [str(i + 1) if i % every == 0 else "" for i in range(len(names))]
+    every = math.ceil(3 * CHAR_WIDTH / slot)
+    labels = [str(i + 1) if i % every == 0 else "" for i in range(len(names))]
+    return DayAxis(labels, False, 24)
 
 
 def _legend(items: list[tuple[str, str]], top: float) -> tuple[list[str], float]:
     """Legend entries laid out in rows; returns (elements, bottom y)."""
     parts: list[str] = []
-    x, y = PLOT_LEFT - 40, top
+    left = 8
+    x, y = left, top
     for swatch, label in items:
-        width = 30 + len(label) * CHAR_WIDTH + 16
-        if x + width > WIDTH and x > PLOT_LEFT - 40:
-            x, y = PLOT_LEFT - 40, y + 20
-        parts.append(swatch.format(x=_num(x), x2=_num(x + 22), y=_num(y - 4), ym=_num(y - 10)))
+        width = 30 + len(label) * CHAR_WIDTH + 14
+        if x + width > WIDTH and x > left:
+            x, y = left, y + 22
+        parts.append(swatch.format(x=_num(x), x2=_num(x + 22), y=_num(y - 5), ym=_num(y - 11)))
         parts.append(_text(x + 28, y, label))
         x += width
     return parts, y + 10
 
 
 SWATCH_BOX = (
-    '<rect x="{x}" y="{ym}" width="22" height="11" fill="%s" stroke="'
+    '<rect x="{x}" y="{ym}" width="22" height="12" fill="%s" stroke="'
     + INK
     + '" stroke-width="1"/>'
 )
@@ -111,6 +136,15 @@ SWATCH_LINE = '<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="%s" stroke-wid
 
 def _line_label(kind: str, value: float, unit: str, source_kind: str) -> str:
     return f"{kind} {format_amount(value)} {unit}" + (f" ({source_kind})" if source_kind else "")
+
+
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Move label positions apart so that two close lines keep legible labels."""
+    if len(ys) == 2 and abs(ys[0] - ys[1]) < gap:
+        middle = (ys[0] + ys[1]) / 2
+        upper, lower = middle - gap / 2, middle + gap / 2
+        return [upper, lower] if ys[0] <= ys[1] else [lower, upper]
+    return ys
 
 
 def render(
@@ -130,7 +164,8 @@ def render(
     n = len(names)
     peaks = [c.value for c in main.cells if c.value is not None]
     peaks += [v for v in (main.minimum, main.maximum) if v is not None]
-    axis_max, step = nice_scale(max(peaks, default=0) * 1.08)
+    # Head room above the tallest bar for its value label.
+    axis_max, step = nice_scale(max(peaks, default=0) * 1.1)
     plot_w = PLOT_RIGHT - PLOT_LEFT
     plot_h = PLOT_BOTTOM - PLOT_TOP
 
@@ -140,41 +175,30 @@ def render(
     hatch_id = f"{chart_id}-hatch"
     body: list[str] = []
     # Grid and y axis ticks.
-    tick = 0.0
-    while tick <= axis_max + 1e-9:
-        y = y_of(tick)
+    for k in range(round(axis_max / step) + 1):
+        y = y_of(k * step)
         body.append(
             f'<line x1="{PLOT_LEFT}" y1="{_num(y)}" x2="{PLOT_RIGHT}" y2="{_num(y)}"'
             f' stroke="{GRID}" stroke-width="1"/>'
         )
-        body.append(_text(PLOT_LEFT - 6, y + 4, format_amount(tick), anchor="end"))
-        tick += step
-    # Axis titles: the y axis names the unit, the x axis the days.
-    mid_y = (PLOT_TOP + PLOT_BOTTOM) / 2
-    body.append(
-        _text(
-            14,
-            mid_y,
-            f"{unit} per day",
-            anchor="middle",
-            transform=f"rotate(-90 14 {_num(mid_y)})",
-        )
-    )
+        body.append(_text(PLOT_LEFT - 6, y + 5, format_amount(k * step), anchor="end"))
+    # The y-axis title sits flat above the axis: easier to read than rotated
+    # text and it does not eat the tick labels' width.
+    body.append(_text(4, PLOT_TOP - 16, f"{unit} per day", font_weight="700"))
     slot = plot_w / max(n, 1)
-    bar_w = min(slot * 0.62, 46)
-    labels = _day_labels(names, slot)
-    show_values = slot >= 34
+    bar_w = min(slot * 0.62, 40)
+    axis = day_axis(names, slot)
+    show_values = slot >= 6 * SMALL_CHAR_WIDTH
     for i, name in enumerate(names):
         cx = PLOT_LEFT + slot * (i + 0.5)
         x = cx - bar_w / 2
         cell = main.cells[i]
-        tooltip = f"{name}: " + _describe_cell(cell, unit)
-        group = [f"<g><title>{escape(tooltip)}</title>"]
+        group = [f"<g><title>{escape(name)}: {escape(_describe_cell(cell, unit))}</title>"]
         if cell.value is not None:
             if base is not None and stacked is not None:
                 low = base.cells[i].value or 0.0
                 high = stacked.cells[i].value or 0.0
-                # Draw the food part, then the supplement part stacked on it.
+                # The food part, then the supplement part stacked on it.
                 if low > 0:
                     group.append(_bar(x, y_of(low), bar_w, PLOT_BOTTOM - y_of(low), fill))
                 if high > 0:
@@ -184,21 +208,29 @@ def render(
                 top = y_of(cell.value)
                 group.append(_bar(x, top, bar_w, PLOT_BOTTOM - top, fill))
             if show_values:
-                group.append(
-                    _text(cx, y_of(cell.value) - 5, _value_label(cell, unit), anchor="middle")
-                )
+                label_y = y_of(cell.value) - 5
+                group.append(_text(cx, label_y, _value_label(cell), anchor="middle", size=SMALL))
         elif cell.unknown:
             group.append(_text(cx, PLOT_BOTTOM - 6, "?", anchor="middle", font_weight="700"))
         group.append("</g>")
         body.extend(group)
-        if labels[i]:
-            body.append(_text(cx, PLOT_BOTTOM + 17, labels[i], anchor="middle"))
+        label = axis.labels[i]
+        if not label:
+            continue
+        if axis.rotated:
+            lx, ly = cx + 4, PLOT_BOTTOM + 16
+            body.append(
+                _text(lx, ly, label, anchor="end", transform=f"rotate(-{ROTATE} {_num(lx)} {ly})")
+            )
+        else:
+            body.append(_text(cx, PLOT_BOTTOM + 19, label, anchor="middle"))
     # Baseline over the bars' bottom edges.
     body.append(
         f'<line x1="{PLOT_LEFT}" y1="{PLOT_BOTTOM}" x2="{PLOT_RIGHT}" y2="{PLOT_BOTTOM}"'
         f' stroke="{INK}" stroke-width="1.5"/>'
     )
-    body.append(_text((PLOT_LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 36, "Day", anchor="middle"))
+    axis_title_y = PLOT_BOTTOM + axis.height + 14
+    body.append(_text((PLOT_LEFT + PLOT_RIGHT) / 2, axis_title_y, "Day", anchor="middle"))
 
     kind = main.target.kind if main.target else ""
     legend: list[tuple[str, str]] = []
@@ -207,38 +239,33 @@ def render(
         legend.append((SWATCH_BOX % f"url(#{hatch_id})", "supplements"))
     else:
         legend.append((SWATCH_BOX % fill, main.short_label))
-    for value, word, colour, dash, width in (
-        (main.minimum, "target", INK, TARGET_DASH, "2"),
-        (main.maximum, "limit", LIMIT, "", "3"),
-    ):
-        if value is None:
-            continue
+    lines = [
+        (value, word, colour, dash, width)
+        for value, word, colour, dash, width in (
+            (main.minimum, "target", INK, TARGET_DASH, "2"),
+            (main.maximum, "limit", LIMIT, "", "3"),
+        )
+        if value is not None
+    ]
+    label_ys = _spread([y_of(line[0]) for line in lines], 2 * FONT + 4)
+    for (value, word, colour, dash, width), label_y in zip(lines, label_ys, strict=True):
         y = y_of(value)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(
             f'<line x1="{PLOT_LEFT}" y1="{_num(y)}" x2="{PLOT_RIGHT}" y2="{_num(y)}"'
             f' stroke="{colour}" stroke-width="{width}"{dash_attr}/>'
         )
-        # A white halo (paint-order) keeps the label legible over bars and grid.
-        body.append(
-            _text(
-                PLOT_RIGHT - 2,
-                y - 5,
-                f"{word} {format_amount(value)}",
-                anchor="end",
-                font_weight="700",
-                stroke="#ffffff",
-                stroke_width="3",
-                paint_order="stroke",
-            )
-        )
+        # Labelled in words beside the line, outside the bars, so that
+        # print in black and white still tells target from limit.
+        body.append(_text(PLOT_RIGHT + 4, label_y - 3, word, size=SMALL, font_weight="700"))
+        body.append(_text(PLOT_RIGHT + 4, label_y + SMALL, format_amount(value), size=SMALL))
         legend.append(
             (
                 SWATCH_LINE % (colour, width, dash_attr),
                 _line_label(word.capitalize(), value, unit, kind),
             )
         )
-    legend_parts, bottom = _legend(legend, PLOT_BOTTOM + 62)
+    legend_parts, bottom = _legend(legend, axis_title_y + 28)
     height = math.ceil(bottom)
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
@@ -259,10 +286,13 @@ def render(
         + "".join(legend_parts)
         + "</svg>"
     )
-    columns = [base, stacked, main] if base is not None and stacked is not None else [main]
+    if base is not None and stacked is not None:
+        columns, headers = [base, stacked, main], ["Food", "Suppl.", "Total"]
+    else:
+        columns, headers = [main], [main.label]
     table = [(name, [column.cells[i] for column in columns]) for i, name in enumerate(names)]
     # Safe: every piece of text in it went through escape().
-    return Chart(chart_id, title, mark_safe(svg), columns, table)
+    return Chart(chart_id, title, mark_safe(svg), columns, headers, table)
 
 
 def _bar(x: float, y: float, w: float, h: float, fill: str) -> str:
@@ -278,7 +308,7 @@ def _describe_cell(cell: Cell, unit: str) -> str:
         return "no items yet"
     if cell.value is None:
         return "unknown (no item has a value)"
-    text = f"{_value_label(cell, unit)} {unit}"
+    text = f"{_value_label(cell)} {unit}"
     if cell.missing:
         text += f" ({cell.missing} item{'s' if cell.missing != 1 else ''} lack data)"
     return text
