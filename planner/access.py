@@ -93,10 +93,7 @@ def get_item_for(request: HttpRequest, pk: int, write: bool = False) -> MealItem
 def get_client_for(request: HttpRequest, client_id: int):
     """A client of the signed-in dietitian, or 404."""
     link = (
-        active_links(request.user)
-        .select_related("client")
-        .filter(client_id=client_id)
-        .first()
+        active_links(request.user).select_related("client").filter(client_id=client_id).first()
         if request.user.is_authenticated
         else None
     )

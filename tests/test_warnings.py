@@ -268,7 +268,9 @@ def test_with_a_potassium_limit_magnesium_suggestions_stay_low_in_potassium(
     food(
         "Beans, black", group=legumes, magnesium_mg=70, potassium_mg=355, portions=[("1 cup", 172)]
     )
-    food("Tofu, firm", group=legumes, magnesium_mg=58, potassium_mg=121, portions=[("0.5 cup", 126)])
+    food(
+        "Tofu, firm", group=legumes, magnesium_mg=58, potassium_mg=121, portions=[("0.5 cup", 126)]
+    )
     item(day, food("Rice", magnesium_mg=12, potassium_mg=35), grams=150)
     found = evaluate(profile, day)
     mg = only(found, "MG_BELOW_TARGET")
