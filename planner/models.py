@@ -340,6 +340,9 @@ class CommentRead(models.Model):
             models.UniqueConstraint(fields=["comment", "user"], name="comment_read_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} read comment {self.comment_id}"
+
 
 class ShareLink(models.Model):
     """A read-only link to a plan for someone without an account."""
