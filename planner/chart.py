@@ -209,7 +209,19 @@ def render(
                 group.append(_bar(x, top, bar_w, PLOT_BOTTOM - top, fill))
             if show_values:
                 label_y = y_of(cell.value) - 5
-                group.append(_text(cx, label_y, _value_label(cell), anchor="middle", size=SMALL))
+                # A white halo (paint-order) keeps the number legible across a target line.
+                group.append(
+                    _text(
+                        cx,
+                        label_y,
+                        _value_label(cell),
+                        anchor="middle",
+                        size=SMALL,
+                        stroke="#ffffff",
+                        stroke_width="3",
+                        paint_order="stroke",
+                    )
+                )
         elif cell.unknown:
             group.append(_text(cx, PLOT_BOTTOM - 6, "?", anchor="middle", font_weight="700"))
         group.append("</g>")

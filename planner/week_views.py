@@ -1,6 +1,6 @@
 """The week view of a plan and its CSV and JSON exports.
 
-Read-only pages: GET only, and every one goes through `get_plan_for`, so a
+Read-only pages: GET and HEAD only, and every one goes through `get_plan_for`, so a
 stranger gets 404 and an anonymous visitor the login page.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from planner import chart, exports, week
 from planner.access import get_plan_for, profile_for
@@ -17,7 +17,7 @@ from planner.targets import resolve
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     # Targets are the plan owner's; the unit is the viewer's, as in the day
@@ -40,14 +40,14 @@ def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     return exports.csv_response(plan)
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     return exports.json_response(plan)

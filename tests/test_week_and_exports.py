@@ -328,6 +328,30 @@ def test_chart_labels_are_escaped(patient, foods, adult_woman):
     assert "<script>" not in svg
 
 
+def test_the_week_page_has_no_inline_style_or_script_for_the_csp(client, patient, plan):
+    client.force_login(patient)
+    html = client.get(reverse("planner:plan_week", args=[plan.pk])).content.decode()
+    main = html[html.index('<main id="main"') : html.index("</main>")]
+    assert " style=" not in main and "<script" not in main and "<style" not in main
+
+
+def test_day_names_sit_straight_slant_or_become_numbers_as_days_multiply():
+    assert not chart.day_axis(["Mon", "Tue"], slot=140).rotated
+    slanted = chart.day_axis(["Wednesday", "A very long day name"], slot=40)
+    assert slanted.rotated and slanted.labels == ["Wednesday", "A very long…"]
+    numbered = chart.day_axis([f"Day {i}" for i in range(40)], slot=7)
+    assert numbered.labels[:5] == ["1", "", "", "", "5"]
+
+
+def test_a_day_whose_items_all_lack_a_value_gets_a_question_mark(patient, foods, adult_woman):
+    plan = Plan.objects.create(owner=patient, name="Unknown K")
+    day = PlanDay.objects.create(plan=plan, name="Monday")
+    MealItem.objects.create(day=day, meal="lunch", food=foods["mystery"], grams=100)
+    k_chart = chart.charts(week.build(plan, resolve(adult_woman)))[1]
+    assert "Monday: unknown (no item has a value)" in str(k_chart.svg)
+    assert ">?</text>" in str(k_chart.svg)
+
+
 def test_nice_scale_gives_round_steps():
     assert chart.nice_scale(3348) == (4000, 1000)
     assert chart.nice_scale(345) == (400, 100)
