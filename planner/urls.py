@@ -51,3 +51,15 @@ urlpatterns += [
     path("plans/<int:pk>/export.csv", week_views.plan_export_csv, name="plan_export_csv"),
     path("plans/<int:pk>/export.json", week_views.plan_export_json, name="plan_export_json"),
 ]
+
+# The explanatory pages (issue 5): the warning catalogue and the learn pages, public.
+from planner import learn_views  # noqa: E402
+
+urlpatterns += [
+    path("warnings/", learn_views.warning_index, name="warning_index"),
+    path("warnings/<str:code>/", learn_views.warning_detail, name="warning_detail"),
+    path("learn/", learn_views.learn_index, name="learn_index"),
+    path("learn/magnesium-and-potassium/", learn_views.learn_mg_k, name="learn_mg_k"),
+    path("learn/symptoms/", learn_views.learn_symptoms, name="learn_symptoms"),
+    path("learn/supplements/", learn_views.learn_supplements, name="learn_supplements"),
+]

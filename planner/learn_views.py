@@ -1,0 +1,77 @@
+"""The explanatory pages: the warning catalogue and the learn pages. Public, read-only."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from planner import learn
+
+
+def _render(request: HttpRequest, template: str, **context) -> HttpResponse:
+    context.setdefault("evidence_labels", learn.EVIDENCE_LABELS)
+    return render(request, template, context)
+
+
+@require_GET
+def warning_index(request: HttpRequest) -> HttpResponse:
+    return _render(request, "planner/learn/warning_index.html", groups=learn.by_level())
+
+
+@require_GET
+def warning_detail(request: HttpRequest, code: str) -> HttpResponse:
+    entry = learn.entry(code)
+    if entry is None:
+        raise Http404("No warning has this code.")
+    return _render(
+        request,
+        "planner/learn/warning_detail.html",
+        entry=entry,
+        level_labels=learn.LEVEL_LABELS,
+    )
+
+
+@require_GET
+def learn_index(request: HttpRequest) -> HttpResponse:
+    return _render(request, "planner/learn/index.html", entry_count=len(learn.CATALOGUE))
+
+
+@require_GET
+def learn_mg_k(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "planner/learn/mg_k.html",
+        facts=learn.page_facts(),
+        lab_tables=learn.lab_tables(),
+        mg_lowering=learn.mg_lowering_classes(),
+        src=learn.PAGE_SOURCES,
+    )
+
+
+@require_GET
+def learn_symptoms(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "planner/learn/symptoms.html",
+        symptoms=learn.SYMPTOMS,
+        facts=learn.page_facts(),
+        src=learn.PAGE_SOURCES,
+    )
+
+
+@require_GET
+def learn_supplements(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "planner/learn/supplements.html",
+        facts=learn.page_facts(),
+        mg_salts=learn.salt_rows("mg"),
+        k_salts=learn.salt_rows("k"),
+        kcl=learn.kcl_strengths(),
+        spacing=learn.spacing_rows(),
+        diarrhoea_forms=learn.diarrhoea_forms(),
+        oxide=learn.oxide_example(),
+        salt_substitute=learn.salt_substitute_example(),
+        src=learn.PAGE_SOURCES,
+    )
