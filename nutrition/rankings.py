@@ -13,11 +13,12 @@ from nutrition.search import Filters, base_queryset
 # Design choices [D], shown on the rankings page:
 # - foods under 5 kcal per 100 g (water, tea, salt) are left out of the
 #   per-100 kcal ranking, where a near-zero denominator would put them on top;
-# - the magnesium-per-potassium ranking only lists foods with at least
-#   20 mg of magnesium per 100 g, so it ranks real magnesium sources;
+# - the magnesium-per-potassium ranking only lists foods that give at least
+#   25 mg of magnesium in a portion, so a teaspoon of baking powder with almost
+#   no potassium does not top a list meant for real magnesium sources;
 # - a food without household measures counts 100 g as its portion.
 MIN_KCAL_FOR_ENERGY_BASIS = 5.0
-MIN_MG_FOR_RATIO = 20.0
+MIN_MG_PER_PORTION_FOR_RATIO = 25.0
 FALLBACK_PORTION_GRAMS = 100.0
 
 
@@ -72,7 +73,7 @@ def ranked_foods(
         foods = foods.filter(energy_kcal__gte=MIN_KCAL_FOR_ENERGY_BASIS)
         score = F(field) * 100.0 / F("energy_kcal")
     elif basis == "mg_per_k":
-        foods = foods.filter(potassium_mg__gt=0, magnesium_mg__gte=MIN_MG_FOR_RATIO)
+        foods = foods.filter(potassium_mg__gt=0, mg_per_portion__gte=MIN_MG_PER_PORTION_FOR_RATIO)
         score = F("magnesium_mg") * 100.0 / F("potassium_mg")
     else:
         raise ValueError(f"unknown basis {basis!r}")

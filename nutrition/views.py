@@ -15,7 +15,7 @@ from nutrition.nutrients import nutrient_rows
 from nutrition.rankings import (
     BASES,
     MIN_KCAL_FOR_ENERGY_BASIS,
-    MIN_MG_FOR_RATIO,
+    MIN_MG_PER_PORTION_FOR_RATIO,
     NUTRIENTS,
     ranked_foods,
 )
@@ -67,7 +67,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "nutrient_label": NUTRIENTS.get(form.data.get("nutrient", ""), ("", ""))[1],
         "querystring": params.urlencode(),
         "min_kcal": MIN_KCAL_FOR_ENERGY_BASIS,
-        "min_mg_ratio": MIN_MG_FOR_RATIO,
+        "min_mg_ratio": MIN_MG_PER_PORTION_FOR_RATIO,
     }
     template = "nutrition/rankings.html"
     if request.htmx and not request.htmx.boosted:

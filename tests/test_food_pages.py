@@ -126,6 +126,7 @@ def test_rankings_order_by_the_chosen_basis(client, food):
         portions=[("1 cup", 180)],
     )
     food("Water", energy_kcal=0, magnesium_mg=1, potassium_mg=0)
+    food("Baking powder", magnesium_mg=40, potassium_mg=5, portions=[("1 tsp", 4.6)])
 
     def ranked(**params):
         response = client.get(reverse("nutrition:rankings"), {"kind": "food", **params})
@@ -136,10 +137,15 @@ def test_rankings_order_by_the_chosen_basis(client, food):
     assert ranked(nutrient="mg", basis="portion")[:2] == ["Pumpkin seeds", "Spinach, cooked"]
     # per 100 kcal: spinach 378 mg, seeds 106 mg; water (0 kcal) left out
     assert ranked(nutrient="mg", basis="100kcal") == ["Spinach, cooked", "Pumpkin seeds"]
-    # Mg per 100 mg K: seeds 73, spinach 18.7; water lacks potassium so has no ratio
+    # Mg per 100 mg K: seeds 73, spinach 18.7; water has no potassium, so no ratio; baking
+    # powder has 800 but gives 1.8 mg of magnesium a teaspoon, too little to count
     assert ranked(nutrient="k", basis="mg_per_k") == ["Pumpkin seeds", "Spinach, cooked"]
     # potassium per portion at most 300 mg: seeds 226 mg pass, spinach 839 mg do not
-    assert ranked(nutrient="mg", basis="100g", max_k="300") == ["Pumpkin seeds", "Water"]
+    assert ranked(nutrient="mg", basis="100g", max_k="300") == [
+        "Pumpkin seeds",
+        "Baking powder",
+        "Water",
+    ]
 
 
 def test_rankings_leave_out_unknown_values(client, food):
