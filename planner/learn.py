@@ -49,6 +49,7 @@ class Source:
     text: str
     evidence: Evidence = ""
     url: str = ""
+    short: str = ""  # a short name for tight spots (table cells)
 
     @property
     def design_choice(self) -> bool:
@@ -104,7 +105,9 @@ class Entry:
 
 # --- Sources ---------------------------------------------------------------------
 
-HUANG_KUO = Source(rules.HUANG_KUO, "P", "https://doi.org/10.1681/ASN.2007070792")
+HUANG_KUO = Source(
+    rules.HUANG_KUO, "P", "https://doi.org/10.1681/ASN.2007070792", "Huang & Kuo 2007"
+)
 HUANG_KUO_PUMP = Source(
     f"{rules.HUANG_KUO} (its review of the earlier sodium-potassium pump studies)",
     "S",
@@ -114,23 +117,32 @@ CMDT = Source(
     "CMDT (Current Medical Diagnosis & Treatment): renal potassium wasting does not respond "
     "to potassium replacement until magnesium is repleted",
     "P",
+    short="CMDT",
 )
-MG_DRI = Source(dri.MG_DRI_SOURCE, "P")
-MG_UL = Source(dri.MG_UL_SOURCE, "S")
+MG_DRI = Source(dri.MG_DRI_SOURCE, "P", short="IOM 1997")
+MG_UL = Source(dri.MG_UL_SOURCE, "S", short="IOM 1997")
 MG_FOOD_NO_UL = Source(
     "IOM 1997, ch. 6: magnesium in food has shown no adverse effect, so the UL covers "
     "supplements and medicines only; its critical effect is osmotic diarrhoea",
     "P",
+    short="IOM 1997 ch. 6",
 )
-SERUM_MG = Source(dri.SERUM_MG_SOURCE, "P")
-SERUM_K = Source(dri.SERUM_K_SOURCE, dri.POTASSIUM_BANDS[0].evidence)
-K_AI = Source(dri.K_AI_SOURCE, "P")
+SERUM_MG = Source(dri.SERUM_MG_SOURCE, "P", short="IOM 1997")
+# The module's source strings point at clinical.md, which readers do not have.
+SERUM_K = Source(
+    "Usual clinical grading of low and high potassium (hypo- and hyperkalaemia)",
+    dri.POTASSIUM_BANDS[0].evidence,
+    short="Usual clinical grading",
+)
+K_AI = Source(dri.K_AI_SOURCE, "P", short="NASEM 2019")
 K_AI_NOT_FOR_KIDNEY = Source(
     "NASEM 2019 as quoted in later reviews: the potassium AIs do not apply when potassium "
     "excretion is impaired (kidney disease or medicines that hold potassium back)",
     "S",
 )
-NASEM_NO_K_UL = Source("NASEM 2019, DRI for Sodium and Potassium: no UL set for potassium", "P")
+NASEM_NO_K_UL = Source(
+    "NASEM 2019, DRI for Sodium and Potassium: no UL set for potassium", "P", short="NASEM 2019"
+)
 KDIGO = Source(dri.KDIGO_SOURCE, "P")
 KDOQI_K = Source(
     "KDOQI 2020 (NKF and Academy of Nutrition and Dietetics): adjust dietary potassium to keep "
@@ -143,39 +155,54 @@ K_PRACTICE = Source(
     "practice figures for potassium",
     "S",
 )
-K_LIMIT = Source(dri.K_LIMIT_SOURCE, "D")
-NA_LIMIT = Source(dri.NA_LIMIT_SOURCE, "P")
-P_LIMIT = Source(dri.P_LIMIT_SOURCE, "D")
+K_LIMIT = Source(dri.K_LIMIT_SOURCE, "D", short="This app's default within practice figures")
+NA_LIMIT = Source(dri.NA_LIMIT_SOURCE, "P", short="KDOQI 2020")
+P_LIMIT = Source(dri.P_LIMIT_SOURCE, "D", short="This app's default")
 P_ADDITIVES = Source(
     "Kalantar-Zadeh et al., CJASN 2010: additive (inorganic) phosphorus is absorbed more than "
     "the phytate phosphorus of plants",
     "P",
 )
-NKF_CLASSES = Source(POTASSIUM_CLASS_SOURCE, "P/S")
+NKF_CLASSES = Source(POTASSIUM_CLASS_SOURCE, "P/S", short="National Kidney Foundation")
 MG_RENAL_IOM = Source(
     "IOM 1997 p. 244: hypermagnesaemia and deaths with magnesium products, especially with "
     "renal insufficiency",
     "P",
+    short="IOM 1997 p. 244",
 )
 MG_CITRATE_LABEL = Source(
-    "OTC magnesium citrate label: ask a doctor before use if you have kidney disease", "P"
+    "OTC magnesium citrate label: ask a doctor before use if you have kidney disease",
+    "P",
+    short="Magnesium citrate label",
 )
-MG_RENAL_RULE = Source("The levels and eGFR cut-offs of this warning: no guideline gives one", "D")
-KCL_LABEL = Source(rules.KCL_LABEL, "P")
-BEN_SALEM = Source(rules.BEN_SALEM, "P")
-FDA_PPI = Source(rules.FDA_PPI, "P")
+MG_RENAL_RULE = Source(
+    "The levels and eGFR cut-offs of this warning: no guideline gives one",
+    "D",
+    short="This app's rule",
+)
+KCL_LABEL = Source(rules.KCL_LABEL, "P", short="KCl label (DailyMed)")
+BEN_SALEM = Source(rules.BEN_SALEM, "P", short="Ben Salem 2014")
+FDA_PPI = Source(rules.FDA_PPI, "P", short="FDA 2011")
 HARRISON = Source("Harrison's Principles of Internal Medicine: medicines that lower potassium", "S")
-SMPC_SPACING = Source(meds.SMPC_SPACING, "P")
-SALT_SHARES = Source(supps.SHARES_SOURCE, "P")
+SMPC_SPACING = Source(meds.SMPC_SPACING, "P", short="UK SmPCs")
+SALT_SHARES = Source(
+    "Molecules 2020;25:3172 and Molecules 2021;26:2419 (elemental shares of magnesium salts); "
+    "other shares calculated from atomic weights",
+    "P",
+)
 DIARRHOEA_FORMS = Source(
-    "Reviews of magnesium salts (clinical.md §5): diarrhoea is most reported with carbonate, "
-    "chloride, gluconate and oxide",
+    "Reviews of magnesium salts: diarrhoea is most reported with carbonate, chloride, gluconate "
+    "and oxide",
     "S",
+    short="Reviews of magnesium salts",
 )
 KCL_STRENGTHS = Source("Potassium chloride ER tablets, US prescribing information (DailyMed)", "P")
+SUGGESTION_FILTER = Source("How this app picks suggestions", "D", short="This app's filter")
 SR24 = Source("USDA National Nutrient Database for Standard Reference, release 24", "")
 UNKNOWN_NOT_ZERO = Source(
-    "Unknown values are left out of totals and counted, never taken as 0", "D"
+    "Unknown values are left out of totals and counted, never taken as 0",
+    "D",
+    short="This app's rule",
 )
 # Symptom lists are not in clinical.md; both were seen in copies that cite the
 # named publisher, hence [S]. A clinician should review them.
@@ -183,9 +210,14 @@ ODS_MG = Source(
     "NIH Office of Dietary Supplements, Magnesium fact sheet for health professionals",
     "S",
     "https://ods.od.nih.gov/factsheets/Magnesium-HealthProfessional/",
+    "NIH ODS",
 )
-MAYO_MG = Source("Mayo Clinic Health Information Library: Magnesium deficiency", "S")
-MAYO_K = Source("Mayo Clinic Health Information Library: Hypokalemia (low potassium)", "S")
+MAYO_MG = Source(
+    "Mayo Clinic Health Information Library: Magnesium deficiency", "S", short="Mayo Clinic"
+)
+MAYO_K = Source(
+    "Mayo Clinic Health Information Library: Hypokalemia (low potassium)", "S", short="Mayo Clinic"
+)
 
 
 # --- Helpers that read the data modules ------------------------------------------
@@ -256,9 +288,15 @@ def mid_sentence(name: str) -> str:
 
 
 def joined(names: list[str]) -> str:
+    """ "a, b and c", names lower-cased as they read inside a sentence."""
+    names = [mid_sentence(name) for name in names]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def potassium_class_rows() -> tuple[tuple[str, ...], ...]:
@@ -572,8 +610,12 @@ def _catalogue() -> dict[str, Entry]:
                 ),
                 Threshold("eGFR", f"below {k_risk_egfr:g}", K_LIMIT),
                 Threshold("Serum potassium", f"above {mmol(dri.HYPERKALAEMIA_MMOL_L)}", SERUM_K),
-                Threshold("Medicines that raise potassium", joined(k_raising), BEN_SALEM),
-                Threshold("Potassium chloride contraindicated with", joined(kcl_never), KCL_LABEL),
+                Threshold("Medicines that raise potassium", capfirst(joined(k_raising)), BEN_SALEM),
+                Threshold(
+                    "Potassium chloride contraindicated with",
+                    capfirst(joined(kcl_never)),
+                    KCL_LABEL,
+                ),
             ),
             (KCL_LABEL, BEN_SALEM, K_LIMIT),
             design_notes=(
@@ -648,12 +690,12 @@ def _catalogue() -> dict[str, Entry]:
                 Threshold(
                     "Suggested foods",
                     f"at least {mg(rules.SUGGESTION_MIN_PER_PORTION['mg'])} magnesium per portion",
-                    Source("Suggestion filter", "D"),
+                    SUGGESTION_FILTER,
                 ),
                 Threshold(
                     "Suggested foods with a potassium limit",
                     f"at most {mg(rules.SUGGESTION_MAX_K_PER_PORTION)} potassium per portion",
-                    Source("Suggestion filter", "D"),
+                    SUGGESTION_FILTER,
                 ),
             ),
             (MG_DRI, HUANG_KUO, SR24),
@@ -684,7 +726,7 @@ def _catalogue() -> dict[str, Entry]:
                 Threshold(
                     "Suggested foods",
                     f"at least {mg(rules.SUGGESTION_MIN_PER_PORTION['k'])} potassium per portion",
-                    Source("Suggestion filter", "D"),
+                    SUGGESTION_FILTER,
                 ),
             ),
             (K_AI, K_AI_NOT_FOR_KIDNEY, NASEM_NO_K_UL, SR24),
@@ -700,7 +742,7 @@ def _catalogue() -> dict[str, Entry]:
             "Keep an eye on both minerals in your plan, and ask for magnesium and potassium to "
             "be part of your blood tests.",
             f"People taking {joined(diuretics)}.",
-            (Threshold("Medicines", joined(diuretics), HUANG_KUO),),
+            (Threshold("Medicines", capfirst(joined(diuretics)), HUANG_KUO),),
             (HUANG_KUO, HARRISON),
             learn_more=(("planner:learn_mg_k", "Magnesium and potassium together"),),
         ),
@@ -715,7 +757,7 @@ def _catalogue() -> dict[str, Entry]:
             "Ask whether your magnesium should be checked, especially if you have taken the PPI "
             "for a long time (usually a year or more).",
             f"People taking {joined(ppis)}.",
-            (Threshold("Medicines", joined(ppis), FDA_PPI),),
+            (Threshold("Medicines", capfirst(joined(ppis)), FDA_PPI),),
             (FDA_PPI,),
         ),
         Entry(
@@ -841,7 +883,7 @@ def page_facts() -> dict[str, str]:
         "high_k_item": mg(HIGH_POTASSIUM_ITEM_MG),
         "low_egfr": f"{rules.LOW_EGFR:g}",
         "k_mg_per_meq": f"{units.ELEMENTS['k'].mg_per_mmol / units.ELEMENTS['k'].valence:g} mg",
-        "k_raising": joined([mid_sentence(n) for n in class_names(lambda c: c.raises_k)]),
+        "k_raising": joined(class_names(lambda c: c.raises_k)),
         "kcl_never": joined(
             [
                 mid_sentence(n)
@@ -862,7 +904,17 @@ def salt_substitute_example() -> supps.SupplementRow:
 
 
 def mg_lowering_classes() -> list[str]:
-    return class_names(lambda c: c.lowers_mg)
+    return [mid_sentence(name) for name in class_names(lambda c: c.lowers_mg)]
+
+
+def salt_substitute_source() -> Source:
+    row = salt_substitute_example()
+    share = supps.SALT_FORMS[row.salt_form].share_low
+    return Source(
+        f"Calculated: ¼ teaspoon of potassium chloride weighs about {row.unit_grams:g} g, "
+        f"{share * 100:.1f} % of it potassium; the weight of a ¼ teaspoon is an approximation",
+        "D",
+    )
 
 
 # Sources the learn pages cite, by a name the templates use.
@@ -889,7 +941,23 @@ PAGE_SOURCES = {
     "smpc_spacing": SMPC_SPACING,
     "fda_ppi": FDA_PPI,
     "harrison": HARRISON,
-    "salt_substitute": Source(supps.SUPPLEMENTS_BY_SLUG["salt-sub-kcl"].reference, "D"),
+    "salt_substitute": salt_substitute_source(),
     "oxide_label": Source(supps.SUPPLEMENTS_BY_SLUG["supp-mg-oxide-400"].reference, ""),
     "calculated": Source("Calculated from atomic weights (not in the clinical reference)", ""),
 }
+
+# The sources of the supplements comparison table, in the order it cites them.
+COMPARISON_SOURCES = (
+    HUANG_KUO,
+    KCL_LABEL,
+    CMDT,
+    MG_FOOD_NO_UL,
+    DIARRHOEA_FORMS,
+    MG_RENAL_IOM,
+    MG_CITRATE_LABEL,
+    MG_RENAL_RULE,
+    BEN_SALEM,
+    MG_UL,
+    NASEM_NO_K_UL,
+    SMPC_SPACING,
+)

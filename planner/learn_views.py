@@ -73,5 +73,6 @@ def learn_supplements(request: HttpRequest) -> HttpResponse:
         diarrhoea_forms=learn.diarrhoea_forms(),
         oxide=learn.oxide_example(),
         salt_substitute=learn.salt_substitute_example(),
+        compare_sources=learn.COMPARISON_SOURCES,
         src=learn.PAGE_SOURCES,
     )

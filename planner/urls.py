@@ -63,3 +63,25 @@ urlpatterns += [
     path("learn/symptoms/", learn_views.learn_symptoms, name="learn_symptoms"),
     path("learn/supplements/", learn_views.learn_supplements, name="learn_supplements"),
 ]
+
+# Comments, share links, print and PDF (issue 6 items 3-5).
+from planner import comments, pdf, sharing  # noqa: E402
+
+urlpatterns += [
+    path("comments/", comments.inbox, name="comments_inbox"),
+    path("comments/read/", comments.inbox_mark_read, name="comments_mark_read"),
+    path("plans/<int:pk>/comments/", comments.plan_comments, name="plan_comments"),
+    path("plans/<int:pk>/comments/add/", comments.plan_comment_add, name="plan_comment_add"),
+    path("days/<int:pk>/comments/", comments.day_comments, name="day_comments"),
+    path("days/<int:pk>/comments/add/", comments.day_comment_add, name="day_comment_add"),
+    path("items/<int:pk>/comments/", comments.item_comment_form, name="item_comment_form"),
+    path("items/<int:pk>/comments/add/", comments.item_comment_add, name="item_comment_add"),
+    path("items/<int:pk>/comments/close/", comments.item_comment_close, name="item_comment_close"),
+    path("plans/<int:pk>/print/", pdf.plan_print, name="plan_print"),
+    path("plans/<int:pk>/plan.pdf", pdf.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/shares/", sharing.share_list, name="share_list"),
+    path("plans/<int:pk>/shares/new/", sharing.share_create, name="share_create"),
+    path("shares/<int:pk>/withdraw/", sharing.share_revoke, name="share_revoke"),
+    path("share/<str:token>/", sharing.share_page, name="share_page"),
+    path("share/<str:token>/pdf", sharing.share_pdf, name="share_pdf"),
+]
