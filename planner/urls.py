@@ -85,3 +85,40 @@ urlpatterns += [
     path("share/<str:token>/", sharing.share_page, name="share_page"),
     path("share/<str:token>/pdf", sharing.share_pdf, name="share_pdf"),
 ]
+
+# Dietitians and their clients (issue 6): invitations, links, the client
+# workspace, custom targets, templates and the history.
+from planner import care_views  # noqa: E402
+
+urlpatterns += [
+    path("care/", care_views.care_home, name="care_home"),
+    path("care/links/<dbid:pk>/end/", care_views.care_end, name="care_end"),
+    path("history/", care_views.history_view, name="history"),
+    path("invites/<slug:token>/", care_views.invite_detail, name="invite_detail"),
+    path("invites/<slug:token>/accept/", care_views.invite_accept, name="invite_accept"),
+    path("invites/<slug:token>/decline/", care_views.invite_decline, name="invite_decline"),
+    path("clients/", care_views.client_list, name="client_list"),
+    path("clients/invite/", care_views.invite_create, name="invite_create"),
+    path("clients/invites/<dbid:pk>/withdraw/", care_views.invite_withdraw, name="invite_withdraw"),
+    path("clients/templates/", care_views.template_list, name="template_list"),
+    path("clients/templates/new/", care_views.template_create, name="template_create"),
+    path("clients/templates/mark/", care_views.template_mark, name="template_mark"),
+    path("clients/templates/<dbid:pk>/unmark/", care_views.template_unmark, name="template_unmark"),
+    path("clients/templates/apply/", care_views.template_apply, name="template_apply"),
+    path("clients/<dbid:client_id>/", care_views.client_detail, name="client_detail"),
+    path(
+        "clients/<dbid:client_id>/targets/",
+        care_views.client_target_set,
+        name="client_target_set",
+    ),
+    path(
+        "clients/<dbid:client_id>/targets/remove/",
+        care_views.client_target_remove,
+        name="client_target_remove",
+    ),
+    path(
+        "clients/<dbid:client_id>/plans/new/",
+        care_views.client_plan_create,
+        name="client_plan_create",
+    ),
+]
