@@ -175,6 +175,8 @@ MG_CITRATE_LABEL = Source(
     "P",
     short="Magnesium citrate label",
 )
+# The combined citation the warning itself carries; its text holds its own tags.
+MG_RENAL_AS_CITED = Source(dri.MG_SUPPLEMENT_RENAL_SOURCE)
 MG_RENAL_RULE = Source(
     "The levels and eGFR cut-offs of this warning: no guideline gives one",
     "D",
@@ -582,7 +584,7 @@ def _catalogue() -> dict[str, Entry]:
                     MG_RENAL_RULE,
                 ),
             ),
-            (MG_RENAL_IOM, MG_CITRATE_LABEL, MG_RENAL_RULE, KDIGO),
+            (MG_RENAL_AS_CITED, KDIGO),
             design_notes=(
                 "No guideline gives one eGFR cut-off for magnesium products; the levels and "
                 "cut-offs of this warning are this app's rule.",

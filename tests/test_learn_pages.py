@@ -262,3 +262,80 @@ def test_the_pages_have_no_inline_style_or_script(get):
         assert " style=" not in body
         assert "<style" not in body
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+
+
+# --- The warnings the rules raise lead to pages that explain them ----------------
+
+
+@pytest.fixture
+def scenario_days(patient, make_user, plan_for, food, food_group, item):
+    """Two planned days that between them raise every warning code."""
+    import datetime as dt
+
+    from nutrition.models import SupplementFacts
+    from planner.access import profile_for
+    from planner.models import ProfileMedicine
+
+    def supplement(name, mineral, elemental, **extra):
+        fields = {"magnesium_mg": 0, "potassium_mg": 0}
+        fields[f"{'magnesium' if mineral == 'mg' else 'potassium'}_mg"] = elemental * 100
+        made = food(name, group=food_group("SUPP", "Supplements"), kind="supplement", **fields)
+        SupplementFacts.objects.create(
+            food=made,
+            mineral=mineral,
+            use="supplement",
+            salt_form="test salt",
+            unit="tablet",
+            elemental_mg_per_unit=elemental,
+            side_effects="test",
+            reference="test",
+            **extra,
+        )
+        return made
+
+    today = dt.date.today()
+    # A man of 60 on CKD G4 with low serum K and Mg, three medicines and a full day.
+    kidney = profile_for(patient)
+    kidney.birth_date = today.replace(year=today.year - 60)
+    kidney.sex = "male"
+    kidney.kidney_status = "g4"
+    kidney.egfr = 20
+    kidney.serum_k = 3.2
+    kidney.serum_mg = 0.6
+    kidney.save()
+    for code in ("furosemide", "omeprazole", "lisinopril"):
+        ProfileMedicine.objects.create(profile=kidney, code=code)
+    day = plan_for(patient).days.get()
+    potato = food("Potatoes, baked", potassium_mg=535, magnesium_mg=28, sodium_mg=10)
+    item(day, potato, grams=1000)
+    item(
+        day, food("Salted crackers", sodium_mg=3000, phosphorus_mg=1500, magnesium_mg=1), grams=100
+    )
+    item(day, food("Grandma's stew", magnesium_mg=30), grams=100)  # no potassium value
+    item(day, supplement("Milk of magnesia", "mg", 500), grams=1)
+    item(day, supplement("KCl ER 10 mEq", "k", 391), grams=1)
+
+    # A healthy woman of 40 whose day is short of both minerals.
+    other = make_user("ruth")
+    healthy = profile_for(other)
+    healthy.birth_date = today.replace(year=today.year - 40)
+    healthy.sex = "female"
+    healthy.save()
+    short_day = plan_for(other).days.get()
+    item(short_day, food("Rice, white", magnesium_mg=12, potassium_mg=35), grams=100)
+    return [(kidney, day), (healthy, short_day)]
+
+
+def test_every_code_the_rules_raise_has_a_page_with_the_warnings_own_source(client, scenario_days):
+    raised = [w for profile, day in scenario_days for w in rules.evaluate(profile, day)]
+    assert {w.code for w in raised} == learn.CODES
+    pages = {}
+    for warning in raised:
+        entry = learn.CATALOGUE[warning.code]
+        assert warning.level in entry.levels, warning.code
+        if warning.url not in pages:
+            response = client.get(warning.url)
+            assert response.status_code == 200
+            pages[warning.url] = text_of(response)
+        for part in warning.source.split("; "):
+            assert part in pages[warning.url], (warning.code, part)

@@ -69,3 +69,17 @@ def test_the_supplements_page_links_into_the_database(page):
     page.goto("/learn/supplements/")
     page.get_by_role("link", name="Magnesium supplements").click()
     expect(page).to_have_url(re.compile(r"kind=supplement&q=magnesium"))
+
+
+SHOWN = {"K_ABOVE_LIMIT", "LOW_K_CHECK_MG", "MG_SUPPLEMENT_ABOVE_UL"}
+
+
+def test_every_warning_page_fits_a_phone(page, screenshot):
+    page.set_viewport_size(PHONE)
+    for code, entry in sorted(learn.CATALOGUE.items()):
+        page.goto(entry.url)
+        expect(page.get_by_role("heading", level=1)).to_have_text(entry.title)
+        assert not page_overflows_sideways(page), f"{code} scrolls sideways on a phone"
+        if code in SHOWN:
+            screenshot(f"warning-{code.lower().replace('_', '-')}")
+            page.set_viewport_size(PHONE)
