@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
+from nutrition import plausibility
+from nutrition.history import recording
 from nutrition.text import normalize
 
 # The seven per-100 g nutrients the app tracks, in display order.
@@ -30,6 +35,17 @@ class FoodGroup(models.Model):
         return self.name
 
 
+class FoodQuerySet(models.QuerySet):
+    def public(self) -> FoodQuerySet:
+        return self.exclude(source=Food.Source.USER)
+
+    def visible_to(self, user) -> FoodQuerySet:
+        """Public foods and, for a signed-in user, their own private foods."""
+        if user is None or not user.is_authenticated:
+            return self.public()
+        return self.filter(~models.Q(source=Food.Source.USER) | models.Q(owner=user))
+
+
 class Food(models.Model):
     class Kind(models.TextChoices):
         FOOD = "food", "Food"
@@ -40,6 +56,14 @@ class Food(models.Model):
         FDC = "fdc", "USDA FoodData Central"
         CURATED = "curated", "Curated"
         USER = "user", "User food"
+
+    class Review(models.TextChoices):
+        # A user food's way to the public database; blank for every other food.
+        NONE = "", "—"
+        PRIVATE = "private", "Private"
+        PENDING = "pending", "Waiting for review"
+        REJECTED = "rejected", "Not accepted"
+        APPROVED = "approved", "Approved"
 
     name = models.CharField(max_length=255)
     # Case- and accent-folded copy of the name that search matches against.
@@ -63,8 +87,55 @@ class Food(models.Model):
     # Potassium-chloride salt substitutes: the warnings treat them as potassium supplements.
     contains_kcl = models.BooleanField(default=False)
 
+    # A curator checked the values against a source.
+    verified = models.BooleanField(default=False)
+    # When a curator last changed the food by hand. From then on load_foods and
+    # import_fdc leave it alone, so a re-run cannot undo a correction.
+    curated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # User foods (source "user"): private to `owner` until a curator approves them,
+    # which clears the owner. `created_by` stays, so the author keeps seeing it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="private_foods",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    review_status = models.CharField(
+        max_length=10, choices=Review.choices, default=Review.NONE, blank=True
+    )
+    # The reason a curator gave for not accepting it; the author sees it.
+    review_note = models.CharField("reason", max_length=500, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # search_name and updated_at follow from the rest on every save.
+    history = HistoricalRecords(
+        excluded_fields=["search_name", "updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    objects = FoodQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -82,10 +153,20 @@ class Food(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = normalize(self.name)
-        super().save(*args, **kwargs)
+        with recording(self):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("nutrition:food_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        values = {field: getattr(self, field) for field in NUTRIENT_FIELDS}
+        errors: dict[str, list[str]] = {}
+        for field, message in plausibility.value_problems(self.kind, values):
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_supplement(self) -> bool:
@@ -108,6 +189,8 @@ class Portion(models.Model):
     # Order within the food; the first portion is the food's default.
     seq = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
     class Meta:
         ordering = ["food", "seq", "id"]
         constraints = [
@@ -116,6 +199,16 @@ class Portion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.grams:g} g)"
+
+    def save(self, *args, **kwargs):
+        with recording(self):
+            super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        # The CSV format writes portions as "label:grams|label:grams".
+        if "|" in (self.label or ""):
+            raise ValidationError({"label": "A portion label cannot contain “|”."})
 
 
 class SupplementFacts(models.Model):
@@ -146,5 +239,44 @@ class SupplementFacts(models.Model):
     side_effects = models.TextField()
     reference = models.CharField(max_length=300)
 
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
     def __str__(self) -> str:
         return f"{self.food.name}: {self.elemental_mg_per_unit:g} mg per {self.unit}"
+
+    def save(self, *args, **kwargs):
+        with recording(self):
+            super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        problems = plausibility.elemental_per_unit_problems(self.elemental_mg_per_unit)
+        if problems:
+            raise ValidationError({"elemental_mg_per_unit": problems})
+
+
+class FoodMerge(models.Model):
+    """A duplicate a curator merged into another food, kept after the duplicate is gone.
+
+    The retired food row is deleted once its menu items have moved (its history keeps
+    its last values); this record remembers its source and id so that load_foods and
+    import_fdc do not bring it back, and lets its old page point to the kept food.
+    """
+
+    retired_id = models.PositiveBigIntegerField(unique=True)
+    retired_name = models.CharField(max_length=255)
+    source = models.CharField(max_length=16, choices=Food.Source.choices)
+    source_id = models.CharField(max_length=32)
+    kept = models.ForeignKey(Food, on_delete=models.PROTECT, related_name="merged_from")
+    items_moved = models.PositiveIntegerField(default=0)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        indexes = [models.Index(fields=["source", "source_id"], name="foodmerge_source_id")]
+
+    def __str__(self) -> str:
+        return f"{self.retired_name} → {self.kept}"

@@ -1,0 +1,172 @@
+"""Change history of foods and portions (django-simple-history), and how it reads.
+
+The bundled data is written with bulk queries that keep no history, so the
+first hand edit of a food would have nothing to compare with. `recording`
+therefore stores the row as it was in the database ("baseline") before that
+first edit, which lets every later change show old → new values. It also skips
+a history record when a save changes nothing tracked (the supplements sync
+saves every row on each run), unless the caller asks for one with
+`force_history`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+
+BASELINE_REASON = "Values before the first recorded change"
+
+# Bookkeeping columns a reader of the history does not need to see.
+HIDDEN_FIELDS = frozenset(
+    {
+        "id",
+        "curated_at",
+        "created_at",
+        "updated_at",
+        "search_name",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "created_by",
+        "seq",
+    }
+)
+
+
+def _tracked(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model.history.model.tracked_fields]
+
+
+@contextmanager
+def recording(instance: models.Model, *, force: bool = False) -> Iterator[None]:
+    """Wrap a save: write a baseline first if the row has no history, and keep no
+    record for a save that changes nothing tracked."""
+    model = type(instance)
+    skip = False
+    if not instance._state.adding and instance.pk is not None:
+        stored = model._default_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            fields = _tracked(model)
+            if not model.history.filter(**{model._meta.pk.attname: instance.pk}).exists():
+                # The baseline is dated when the loader wrote the row, when known.
+                when = getattr(stored, "updated_at", None) or timezone.now()
+                model.history.bulk_history_create(
+                    [stored],
+                    update=True,
+                    default_date=when,
+                    default_change_reason=BASELINE_REASON,
+                    default_user=None,
+                )
+            unchanged = all(getattr(stored, f) == getattr(instance, f) for f in fields)
+            skip = unchanged and not force and not getattr(instance, "force_history", False)
+    if skip and not hasattr(instance, "skip_history_when_saving"):
+        instance.skip_history_when_saving = True
+        try:
+            yield
+        finally:
+            del instance.skip_history_when_saving
+    else:
+        yield
+
+
+# -- Reading ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    date: Any
+    user: Any
+    reason: str
+    kind: str  # "+", "~", "-"
+    subject: str  # "food" or the portion's label
+    changes: tuple[FieldChange, ...]
+    history_id: int | None = None
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        field = model._meta.get_field(name.removesuffix("_id"))
+    except FieldDoesNotExist:  # a historical-only column has no model field
+        return name
+    return str(field.verbose_name)
+
+
+def _display(record: models.Model, attname: str) -> Any:
+    value = getattr(record, attname)
+    return "unknown" if value is None or value == "" else value
+
+
+def diff_records(model: type[models.Model], records: Sequence[models.Model]) -> list[Entry]:
+    """Entries for records of one object, oldest first, each with its changes from the
+    one before; a baseline is not an entry of its own."""
+    fields = [f for f in _tracked(model) if f.removesuffix("_id") not in HIDDEN_FIELDS]
+    entries = []
+    previous = None
+    for record in records:
+        if record.history_change_reason == BASELINE_REASON and previous is None:
+            previous = record
+            continue
+        changes = []
+        if previous is not None and record.history_type == "~":
+            for name in fields:
+                old, new = getattr(previous, name), getattr(record, name)
+                if old != new:
+                    changes.append(
+                        FieldChange(
+                            name,
+                            _label(model, name),
+                            _display(previous, name),
+                            _display(record, name),
+                        )
+                    )
+        subject = "food" if model._meta.model_name == "food" else str(getattr(record, "label", ""))
+        entries.append(
+            Entry(
+                date=record.history_date,
+                user=record.history_user,
+                reason=record.history_change_reason or "",
+                kind=record.history_type,
+                subject=subject,
+                changes=tuple(changes),
+                history_id=record.history_id,
+            )
+        )
+        previous = record
+    return entries
+
+
+def food_entries(food_id: int, *, humans_only: bool = False) -> list[Entry]:
+    """Every recorded change of a food and its portions, newest first (two queries)."""
+    from nutrition.models import Food, Portion
+
+    food_records = list(
+        Food.history.filter(id=food_id).select_related("history_user").order_by("history_date")
+    )
+    by_portion: dict[int, list[models.Model]] = {}
+    for record in (
+        Portion.history.filter(food_id=food_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        by_portion.setdefault(record.id, []).append(record)
+    entries = diff_records(Food, food_records)
+    for records in by_portion.values():
+        entries += diff_records(Portion, records)
+    if humans_only:
+        entries = [entry for entry in entries if entry.user is not None]
+    entries.sort(key=lambda entry: entry.date, reverse=True)
+    return entries
