@@ -3,7 +3,9 @@
 The fixture is built by tools/build_sr24.py from Debian's cronometer package.
 Loading is an upsert keyed on (source="usda-sr24", source_id=NDB number) in
 one transaction: new foods are created, changed ones updated, identical ones
-left alone, so a second run writes nothing. Foods are never deleted (meal
+left alone, so a second run writes nothing. Foods a curator has changed
+(`curated_at` set) or merged away (a `FoodMerge` record) are kept as they are,
+so a re-run never undoes a correction. Foods are never deleted (meal
 items protect them) and a food's portions are synced row by row in place, so
 the portion a meal item points at keeps its id.
 """
@@ -23,7 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, Portion
+from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, FoodMerge, Portion
 from nutrition.text import normalize
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -72,6 +74,8 @@ class LoadReport:
     portions_deleted: int
     supplements: int | None  # None when nutrition.supplements does not exist yet
     seconds: float
+    # Foods a curator corrected or merged away: left as the curator made them.
+    foods_kept: int = 0
 
     @property
     def changed(self) -> bool:
@@ -88,10 +92,11 @@ class LoadReport:
         )
 
     def summary(self) -> str:
-        foods = self.foods_created + self.foods_updated + self.foods_unchanged
+        foods = self.foods_created + self.foods_updated + self.foods_unchanged + self.foods_kept
         lines = [
             f"USDA SR24: {foods} foods ({self.foods_created} new, {self.foods_updated} changed, "
-            f"{self.foods_unchanged} unchanged); portions {self.portions_created} new, "
+            f"{self.foods_unchanged} unchanged, {self.foods_kept} kept as curated); "
+            f"portions {self.portions_created} new, "
             f"{self.portions_updated} changed, {self.portions_deleted} removed; food groups "
             f"{self.groups_created} new, {self.groups_updated} renamed.",
         ]
@@ -212,14 +217,24 @@ def _food_values(food: Sr24Food, group_ids: dict[str, int]) -> tuple:
 
 def _sync_foods(
     foods: list[Sr24Food], group_ids: dict[str, int]
-) -> tuple[dict[str, int], int, int, int]:
-    existing = {
-        row[0]: row[1:]
-        for row in Food.objects.filter(source=SOURCE).values_list("source_id", "id", *_FOOD_COLUMNS)
-    }
+) -> tuple[dict[str, int], int, int, int, int]:
+    rows = Food.objects.filter(source=SOURCE).values_list(
+        "source_id", "curated_at", "id", *_FOOD_COLUMNS
+    )
+    existing, curated = {}, set()
+    for source_id, curated_at, *values in rows:
+        existing[source_id] = tuple(values)
+        if curated_at is not None:
+            curated.add(source_id)
+    # A duplicate merged away stays away.
+    curated |= set(FoodMerge.objects.filter(source=SOURCE).values_list("source_id", flat=True))
     now = timezone.now()
     new, changed = [], []
+    kept = 0
     for food in foods:
+        if food.ndb in curated:
+            kept += 1
+            continue
         values = _food_values(food, group_ids)
         fields = dict(zip(_FOOD_COLUMNS, values, strict=True))
         if food.ndb not in existing:
@@ -229,15 +244,18 @@ def _sync_foods(
             changed.append(Food(id=existing[food.ndb][0], updated_at=now, **fields))
     Food.objects.bulk_create(new, batch_size=BATCH)
     Food.objects.bulk_update(changed, [*_FOOD_COLUMNS, "updated_at"], batch_size=BATCH)
-    ids = dict(Food.objects.filter(source=SOURCE).values_list("source_id", "id"))
+    # Only the foods the fixture may write: a curated food's portions are the curator's too.
+    ids = dict(
+        Food.objects.filter(source=SOURCE, curated_at__isnull=True).values_list("source_id", "id")
+    )
     stale = len(existing.keys() - {food.ndb for food in foods})
-    return ids, len(new), len(changed), stale
+    return ids, len(new), len(changed), stale, kept
 
 
 def _sync_portions(foods: list[Sr24Food], food_ids: dict[str, int]) -> tuple[int, int, int]:
     existing: dict[int, list[tuple[int, int, str, float]]] = defaultdict(list)
     for row in (
-        Portion.objects.filter(food__source=SOURCE)
+        Portion.objects.filter(food__source=SOURCE, food__curated_at__isnull=True)
         .order_by("food_id", "seq", "id")
         .values_list("food_id", "id", "seq", "label", "grams")
     ):
@@ -245,7 +263,9 @@ def _sync_portions(foods: list[Sr24Food], food_ids: dict[str, int]) -> tuple[int
 
     new, changed, surplus = [], [], []
     for food in foods:
-        food_id = food_ids[food.ndb]
+        food_id = food_ids.get(food.ndb)
+        if food_id is None:  # curated or merged away
+            continue
         have = existing.get(food_id, [])
         want = [(seq, label, grams) for seq, (label, grams) in enumerate(food.portions)]
         # Reuse rows in order rather than delete and recreate: a meal item's
@@ -287,7 +307,7 @@ def load_foods(directory: Path | None = None) -> LoadReport:
     groups, foods = read_fixture(directory)
     with transaction.atomic():
         group_ids, groups_created, groups_updated = _sync_groups(groups)
-        food_ids, created, updated, stale = _sync_foods(foods, group_ids)
+        food_ids, created, updated, stale, kept = _sync_foods(foods, group_ids)
         portions = _sync_portions(foods, food_ids)
         supplements = _sync_supplements()
     return LoadReport(
@@ -295,7 +315,8 @@ def load_foods(directory: Path | None = None) -> LoadReport:
         groups_updated=groups_updated,
         foods_created=created,
         foods_updated=updated,
-        foods_unchanged=len(foods) - created - updated,
+        foods_unchanged=len(foods) - created - updated - kept,
+        foods_kept=kept,
         foods_stale=stale,
         portions_created=portions[0],
         portions_updated=portions[1],

@@ -16,7 +16,7 @@ from nutrition.importers.fdc.parse import (
     ParsedPortion,
 )
 from nutrition.importers.tables import Progress
-from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, Portion
+from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, FoodMerge, Portion
 
 BATCH_SIZE = 500
 
@@ -29,6 +29,8 @@ class ImportPreview:
     new_groups: tuple[str, ...]
     # How many foods each change touches: {"potassium_mg": 12, "portions": 3, ...}.
     changed_fields: dict[str, int] = field(default_factory=dict)
+    # Foods a curator corrected or merged away: the import leaves them alone.
+    kept: int = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class ImportResult:
     portions_created: int = 0
     portions_updated: int = 0
     portions_deleted: int = 0
+    kept: int = 0
 
 
 FOOD_UPDATE_FIELDS = ["name", "search_name", "group", *NUTRIENT_FIELDS, "updated_at"]
@@ -52,6 +55,7 @@ class _Plan:
     # Existing food, what it should become, and the names of what differs.
     update: list[tuple[Food, ParsedFood, list[str]]]
     unchanged: int
+    kept: int = 0
     portions_update: list[Portion] = field(default_factory=list)
     portions_create: list[Portion] = field(default_factory=list)
     portions_delete: list[Portion] = field(default_factory=list)
@@ -65,8 +69,13 @@ def _plan(parsed: ParsedImport) -> _Plan:
         food.source_id: food
         for food in Food.objects.filter(source=SOURCE).select_related("group").order_by()
     }
+    # A curator's correction or merge wins over the download, on every re-run.
+    curated = {source_id for source_id, food in existing.items() if food.curated_at is not None}
+    curated |= set(FoodMerge.objects.filter(source=SOURCE).values_list("source_id", flat=True))
     portions: dict[int, list[Portion]] = defaultdict(list)
-    for portion in Portion.objects.filter(food__source=SOURCE).order_by("food_id", "seq", "id"):
+    for portion in Portion.objects.filter(
+        food__source=SOURCE, food__curated_at__isnull=True
+    ).order_by("food_id", "seq", "id"):
         portions[portion.food_id].append(portion)
 
     plan = _Plan(
@@ -76,6 +85,9 @@ def _plan(parsed: ParsedImport) -> _Plan:
         unchanged=0,
     )
     for item in parsed.foods:
+        if item.source_id in curated:
+            plan.kept += 1
+            continue
         food = existing.get(item.source_id)
         if food is None:
             plan.create.append(item)
@@ -133,6 +145,7 @@ def preview_import(parsed: ParsedImport) -> ImportPreview:
         unchanged=plan.unchanged,
         new_groups=tuple(group.code for group in plan.new_groups),
         changed_fields=dict(changed_fields),
+        kept=plan.kept,
     )
 
 
@@ -214,4 +227,5 @@ def _apply(parsed: ParsedImport, progress: Progress | None) -> ImportResult:
         portions_created=len(plan.portions_create),
         portions_updated=len(plan.portions_update),
         portions_deleted=len(plan.portions_delete),
+        kept=plan.kept,
     )

@@ -63,7 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Dry run, nothing written. {len(parsed.foods)} foods and {parsed.portion_count} "
             f"portions in {parsed.directory}: "
-            f"{preview.new} new, {preview.changed} changed, {preview.unchanged} unchanged; "
+            f"{preview.new} new, {preview.changed} changed, {preview.unchanged} unchanged, "
+            f"{preview.kept} kept as curators left them; "
             f"{len(preview.new_groups)} new groups."
         )
         for name, count in sorted(preview.changed_fields.items()):
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Imported {len(parsed.foods)} foods from {parsed.directory}: "
                 f"{result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged."
+                f"{result.unchanged} unchanged, {result.kept} kept as curators left them."
             )
         )
         self.stdout.write(
