@@ -10,6 +10,11 @@ up here the moment it changes there.
 Evidence tags follow clinical.md: "P" read in the primary source, "S" seen in
 a secondary copy that cites it, "D" a design choice of this app, not a
 guideline. An empty tag means clinical.md gives none for that source.
+
+The file runs past the ~500 lines at which STYLE.md suggests a package: it is
+almost all data, one catalogue entry per code, read top to bottom by whoever
+checks the clinical wording. Split it (sources / catalogue / page facts) if
+logic starts to grow here.
 """
 
 from __future__ import annotations
