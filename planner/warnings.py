@@ -42,6 +42,8 @@ FDA_PPI = "FDA Drug Safety Communication 2011: low magnesium with long-term PPI 
 K_SUPPLEMENT_RISK_STATUSES = {"g3b", "g4", "g5", "hd", "pd"}
 LOW_EGFR = 30.0
 REDUCED_EGFR = 60.0
+# Below the lower bound of KDIGO G3a (45), as for the G3b-and-worse statuses above.
+K_SUPPLEMENT_RISK_EGFR = 45.0
 SUGGESTION_GROUPS = ("01", "08", "09", "11", "12", "15", "16", "20")
 SUGGESTION_COUNT = 5
 SUGGESTION_MAX_K_PER_PORTION = 200.0  # NKF "medium" at most, for potassium-limited profiles
@@ -243,7 +245,7 @@ def evaluate(
         status = profile.kidney_status
         if status in K_SUPPLEMENT_RISK_STATUSES:
             reasons.append(f"your kidney status ({profile.get_kidney_status_display()})")
-        if profile.egfr is not None and profile.egfr < 45:
+        if profile.egfr is not None and profile.egfr < K_SUPPLEMENT_RISK_EGFR:
             reasons.append(f"an eGFR of {profile.egfr:g}")
         if serum_k is not None and serum_k > dri.HYPERKALAEMIA_MMOL_L:
             reasons.append(f"a serum potassium of {serum_k:g} mmol/L (above 5.0)")
