@@ -31,7 +31,7 @@ import copy
 import datetime as dt
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
 
 from django.contrib.auth.decorators import login_required
@@ -163,6 +163,17 @@ def _meals(items: list[MealItem]) -> list[ReportMeal]:
     return [ReportMeal(m.value, m.label, grouped[m.value]) for m in Meal if grouped[m.value]]
 
 
+def _readable(warning: warning_rules.Warning) -> warning_rules.Warning:
+    # Without the suggestions (a planning aid, left out of reports) a message
+    # that introduces them would end on a dangling "Foods that add ...:".
+    message = warning.message
+    if not warning.suggestions and message.endswith(":"):
+        head, _, tail = message[:-1].rpartition(". ")
+        if head and tail.startswith("Foods that"):
+            message = head + "."
+    return replace(warning, message=message)
+
+
 def _dietitian_notes(plan: Plan) -> list[ReportNote]:
     comments = (
         Comment.objects.filter(plan=plan)
@@ -202,15 +213,18 @@ def build_report(plan: Plan, *, public: bool, show_name: bool = False) -> Report
                 meals=_meals(day_items),
                 totals=day_totals,
                 rows=totals_rows(day_totals.total, targets, "mg"),
-                warnings=warning_rules.evaluate(
-                    wording_profile,
-                    day.pk,
-                    totals=day_totals,
-                    targets=targets,
-                    items=day_items,
-                    medicine_codes=medicine_codes,
-                    suggest=False,
-                ),
+                warnings=[
+                    _readable(w)
+                    for w in warning_rules.evaluate(
+                        wording_profile,
+                        day.pk,
+                        totals=day_totals,
+                        targets=targets,
+                        items=day_items,
+                        medicine_codes=medicine_codes,
+                        suggest=False,
+                    )
+                ],
             )
         )
     person = actor_name(plan.owner) if (show_name or not public) else ""
@@ -305,6 +319,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor="#444444")
     cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceBefore=0)
     num = ParagraphStyle("num", parent=cell, alignment=TA_RIGHT)
+    source_style = ParagraphStyle("source", parent=small, spaceAfter=4)
     h1 = ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=17, leading=21)
     h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName="Vera-Bold", fontSize=12.5)
     h3 = ParagraphStyle("h3", parent=base["Heading3"], fontName="Vera-Bold", fontSize=10)
@@ -369,7 +384,8 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
             Paragraph("No magnesium or potassium targets: the profile lacks age or sex.", small)
         )
 
-    widths = [7.4 * cm, 3.6 * cm, 1.65 * cm, 1.65 * cm, 1.65 * cm, 1.65 * cm]
+    # 17.4 cm between the margins; "unknown" must fit a number column unbroken.
+    widths = [6.2 * cm, 3.6 * cm, 1.9 * cm, 1.9 * cm, 1.9 * cm, 1.9 * cm]
     for report_day in report.days:
         story.append(Spacer(1, 0.35 * cm))
         story.append(Paragraph(f"Day {report_day.number}: {_t(report_day.day.name)}", h2))
@@ -443,7 +459,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
                         cell,
                     )
                 )
-                block.append(Paragraph(f"Source: {_t(warning.source)}", small))
+                block.append(Paragraph(f"Source: {_t(warning.source)}", source_style))
             story.append(KeepTogether(block))
 
     if report.notes.strip():

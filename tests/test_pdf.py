@@ -159,3 +159,19 @@ def test_the_print_view_shows_the_report(client, patient, plan):
     assert "Spinach, raw" in page
     assert "Totals against targets" in page
     assert reverse("planner:plan_pdf", args=[plan.pk]) in page
+
+
+def test_report_warnings_do_not_end_on_an_introduction_to_left_out_suggestions(patient, plan):
+    from planner.pdf import build_report
+
+    warnings = [w for day in build_report(plan, public=True).days for w in day.warnings]
+    below = [w for w in warnings if w.code == "MG_BELOW_TARGET"]
+    assert below, [w.code for w in warnings]
+    assert all(not w.message.endswith(":") for w in warnings)
+    assert below[0].message.endswith("(RDA).")
+
+
+def test_an_unknown_total_is_not_shown_as_a_lower_bound(client, patient, plan):
+    client.force_login(patient)
+    page = client.get(reverse("planner:plan_print", args=[plan.pk])).content.decode()
+    assert '≥ <span class="unknown"' not in page
