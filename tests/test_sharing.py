@@ -353,3 +353,27 @@ def test_the_share_page_query_count_does_not_grow_with_the_plan(client, plan, pa
         client.get(share_url(link))
     assert len(small) == len(big)
     assert len(big) <= 10, [q["sql"] for q in big.captured_queries]
+
+
+def test_a_plan_whose_owner_has_no_profile_is_shared_without_creating_one(
+    client, make_user, plan_for
+):
+    from planner.models import Profile
+
+    owner = make_user("newcomer")
+    plan = plan_for(owner, name="First try")
+    link = make_link(plan, owner)
+    response = client.get(share_url(link))
+    assert response.status_code == 200
+    assert "No magnesium or potassium targets" in response.content.decode()
+    assert client.get(reverse("planner:share_pdf", args=[link.token])).status_code == 200
+    assert not Profile.objects.filter(user=owner).exists()
+
+
+def test_a_link_made_by_a_dietitian_keeps_working_after_the_care_link_ends(client, plan, dietitian):
+    link = make_link(plan, dietitian)
+    CareLink.objects.filter(dietitian=dietitian).update(status="ended")
+    assert client.get(share_url(link)).status_code == 200
+    # The former dietitian can no longer see or withdraw it; the owner still can.
+    client.force_login(dietitian)
+    assert client.post(reverse("planner:share_revoke", args=[link.pk])).status_code == 404
