@@ -109,7 +109,7 @@ def measure(rounds: int) -> dict:
             get(url, headers)
         queries[key] = len(captured)
 
-    samples: dict[str, list[float]] = {key: [] for key in targets}
+    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in targets}
     for round_number in range(rounds + 3):
         for key, (url, headers) in targets.items():
             ms = harness.timed_ms(lambda u=url, h=headers: get(u, h))
@@ -128,23 +128,27 @@ def main() -> None:
         harness.emit(measure(options.rounds))
         return
 
-    print(f"Day editor: {options.rounds} rounds, ratios are medians over /healthz's median")
+    print(
+        f"Day editor: {options.rounds} rounds; ratios are medians over /healthz's median "
+        f"({harness.machine_load()})"
+    )
     for label, database in harness.backends("mgk-bench-day"):
         with database() as url:
             figures = harness.run_child(__file__, label, url, ["--rounds", str(options.rounds)])
         stats, queries = figures["stats"], figures["queries"]
         base = stats["healthz"]["median"]
         print(f"{label}:")
-        print(f"  {'/healthz':<24} {harness.fmt(stats['healthz'])}   {queries['healthz']} queries")
+        healthz = stats["healthz"]
+        print(f"  {'/healthz':<24} {harness.fmt(healthz)}  ×  1.0  {queries['healthz']} queries")
         for view in VIEWS:
             for size in SIZES:
                 key = f"{view} {size}"
                 name = f"{view.split(':')[1]}, {size} items"
                 ratio = stats[key]["median"] / base
                 print(
-                    f"  {name:<24} {harness.fmt(stats[key])}   ×{ratio:5.1f}   "
-                    f"{queries[key]} queries"
+                    f"  {name:<24} {harness.fmt(stats[key])}  ×{ratio:5.1f}  {queries[key]} queries"
                 )
+        print(f"  ({harness.machine_load()} at the end)")
 
 
 if __name__ == "__main__":
