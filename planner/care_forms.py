@@ -98,7 +98,9 @@ class PlanNameForm(forms.Form):
 
 
 class TemplateMarkForm(forms.Form):
-    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label="Your plan")
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.none(), label="Your plan", empty_label="Choose a plan"
+    )
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)

@@ -345,10 +345,7 @@ def _client_context(request: HttpRequest, client, **forms) -> dict:
         ],
         "resolved": resolved,
         "target_rows": target_rows,
-        "custom": [
-            (c, care.describe_bounds(c.minimum, c.maximum, care.unit_of(c.nutrient)))
-            for c in custom
-        ],
+        "user_name": care.display_name(request.user),
         "editing": editing,
         "target_form": target_form,
         "plans": care.client_plans(client),
@@ -432,6 +429,12 @@ def client_plan_create(request: HttpRequest, client_id: int) -> HttpResponse:
 # --- templates ------------------------------------------------------------------------------
 
 
+def _template_name_form() -> PlanNameForm:
+    form = PlanNameForm()
+    form.fields["name"].label = "Template name"
+    return form
+
+
 def _own_plans(dietitian):
     return Plan.objects.filter(owner=dietitian, is_template=False).order_by("name", "id")
 
@@ -446,7 +449,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         {
             "templates": care.templates_of(request.user),
             "clients": _client_choices(request.user),
-            "create_form": PlanNameForm(),
+            "create_form": _template_name_form(),
             "mark_form": TemplateMarkForm(plans=_own_plans(request.user)),
             "own_plans": _own_plans(request.user).exists(),
             "template_choices": templates,
