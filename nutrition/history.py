@@ -20,6 +20,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from nutrition import plausibility
+
 BASELINE_REASON = "Values before the first recorded change"
 
 # Bookkeeping columns a reader of the history does not need to see.
@@ -98,6 +100,8 @@ class Entry:
 
 
 def _label(model: type[models.Model], name: str) -> str:
+    if name in plausibility.LABELS:
+        return f"{plausibility.LABELS[name]} ({plausibility.UNITS[name]})"
     try:
         field = model._meta.get_field(name.removesuffix("_id"))
     except FieldDoesNotExist:  # a historical-only column has no model field
@@ -107,7 +111,11 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def _display(record: models.Model, attname: str) -> Any:
     value = getattr(record, attname)
-    return "unknown" if value is None or value == "" else value
+    if value is None or value == "":
+        return "unknown"
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    return value
 
 
 def diff_records(model: type[models.Model], records: Sequence[models.Model]) -> list[Entry]:
@@ -170,3 +178,18 @@ def food_entries(food_id: int, *, humans_only: bool = False) -> list[Entry]:
         entries = [entry for entry in entries if entry.user is not None]
     entries.sort(key=lambda entry: entry.date, reverse=True)
     return entries
+
+
+# Corrections shown on a public food page; the full list is in the admin.
+PUBLIC_CORRECTIONS = 5
+
+
+def curator_corrections(food) -> list[Entry]:
+    """Changes a person made to a public food, newest first: what the food page shows
+    as "corrected by a curator". A user food's own edits before it became public are
+    its author's, not a curator's, and are left out."""
+    entries = food_entries(food.pk, humans_only=True)
+    if food.reviewed_at is not None:
+        entries = [entry for entry in entries if entry.date >= food.reviewed_at]
+    shown = [entry for entry in entries if entry.changes or entry.kind != "~" or entry.reason]
+    return shown[:PUBLIC_CORRECTIONS]

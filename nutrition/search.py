@@ -60,8 +60,9 @@ def rank_key(query: str, tokens: list[str], search_name: str) -> tuple:
     return (-score, positions, len(words), len(search_name), search_name)
 
 
-def base_queryset(filters: Filters) -> QuerySet[Food]:
-    foods = Food.objects.exclude(source=Food.Source.USER)
+def base_queryset(filters: Filters, owner=None) -> QuerySet[Food]:
+    # Public foods, plus the private foods of `owner` (a signed-in user) when given.
+    foods = Food.objects.visible_to(owner)
     if filters.group:
         foods = foods.filter(group__code=filters.group)
     if filters.kind:
@@ -75,14 +76,16 @@ def with_display_data(foods: QuerySet[Food]) -> QuerySet[Food]:
     )
 
 
-def search_foods(query: str, filters: Filters = Filters(), limit: int = 50) -> list[Food]:
-    """Foods matching every word of `query`, best first."""
+def search_foods(
+    query: str, filters: Filters = Filters(), limit: int = 50, *, owner=None
+) -> list[Food]:
+    """Foods matching every word of `query`, best first; `owner`'s own foods too."""
     folded = normalize(query)
     tokens = folded.split()[:MAX_QUERY_WORDS]
     if not tokens:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    candidates = base_queryset(filters)
+    candidates = base_queryset(filters, owner)
     for token in tokens:
         candidates = candidates.filter(search_name__contains=token)
     ranked = sorted(

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from nutrition import sources
 from nutrition.classes import HIGH_POTASSIUM_ITEM_MG, phosphorus_class, potassium_class
 from nutrition.forms import DEFAULT_RANKING, PortionForm, RankingForm, SearchForm
-from nutrition.models import Food, Portion
+from nutrition.history import curator_corrections
+from nutrition.models import Food, FoodMerge, Portion
 from nutrition.nutrients import nutrient_rows
 from nutrition.rankings import (
     BASES,
@@ -78,12 +79,20 @@ def rankings(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def food_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    food = get_object_or_404(
-        Food.objects.exclude(source=Food.Source.USER)
+    # Public foods, and a signed-in user's own private foods; others get 404.
+    food = (
+        Food.objects.visible_to(request.user)
         .select_related("group", "supplement")
-        .prefetch_related(Prefetch("portions", queryset=Portion.objects.order_by("seq", "id"))),
-        pk=pk,
+        .prefetch_related(Prefetch("portions", queryset=Portion.objects.order_by("seq", "id")))
+        .filter(pk=pk)
+        .first()
     )
+    if food is None:
+        # A duplicate merged away leads to the food it was merged into.
+        merge = FoodMerge.objects.filter(retired_id=pk).first()
+        if merge is None:
+            raise Http404("No such food.")
+        return redirect(merge.kept)
     portions = list(food.portions.all())
     default = portions[0] if portions else None
     initial = {"portion": default.id if default else None, "quantity": 1, "unit": "mg"}
@@ -115,6 +124,8 @@ def food_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "k_class": potassium_class(k_amount),
         "p_class": phosphorus_class(p_amount),
         "high_k_threshold": HIGH_POTASSIUM_ITEM_MG,
+        # Only a curated food has corrections to show: no query for the others.
+        "corrections": curator_corrections(food) if food.curated_at else [],
     }
     template = "nutrition/food_detail.html"
     if request.htmx and not request.htmx.boosted:

@@ -85,10 +85,15 @@ class AddItemForm(AmountForm):
     default_to_first_portion = True
     food = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The signed-in user may add their own private foods (nutrition user foods).
+        self.user = user
+
     def clean_food(self):
         food_id = self.cleaned_data["food"]
         food = (
-            Food.objects.exclude(source=Food.Source.USER)
+            Food.objects.visible_to(self.user)
             .prefetch_related("portions")
             .filter(pk=food_id)
             .first()

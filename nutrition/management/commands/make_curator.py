@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from nutrition.curation import CURATORS_GROUP
+
+
+class Command(BaseCommand):
+    help = (
+        "Make a user a food curator: staff status (to open the admin) and the curators "
+        "group (its permissions). Never a superuser."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--remove", action="store_true", help="take the role away again")
+
+    def handle(self, *args, username: str, remove: bool, **options) -> None:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user named {username!r}.")
+        group = Group.objects.filter(name=CURATORS_GROUP).first()
+        if group is None:
+            raise CommandError("The curators group is missing; run manage.py migrate.")
+        if remove:
+            user.groups.remove(group)
+            self.stdout.write(f"{username} is no longer a curator (staff status unchanged).")
+            return
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.groups.add(group)
+        self.stdout.write(f"{username} is a curator: staff, in the {CURATORS_GROUP!r} group.")
