@@ -107,13 +107,15 @@ class UserFoodForm(forms.Form):
         initial: dict = {
             "name": food.name,
             "serving_label": serving.label if serving else "100 g",
-            "serving_grams": grams,
+            "serving_grams": int(grams) if float(grams).is_integer() else grams,
         }
         for name in NUTRIENT_FIELDS:
             value = getattr(food, name)
-            initial[name] = (
-                None if value is None else float(f"{value * grams / 100:.{EDIT_DIGITS}g}")
-            )
+            if value is not None:
+                value = float(f"{value * grams / 100:.{EDIT_DIGITS}g}")
+                # 140, not 140.0, in the field the user typed 140 into.
+                value = int(value) if value.is_integer() else value
+            initial[name] = value
         return initial
 
 
