@@ -118,7 +118,9 @@ def send_invite_email(link: CareLink, url: str) -> None:
 
 def _locked(link: CareLink) -> CareLink:
     # Two tabs accepting at once must not both succeed: re-read under a lock.
-    return CareLink.objects.select_for_update().select_related("dietitian").get(pk=link.pk)
+    return (
+        CareLink.objects.select_for_update(of=("self",)).select_related("dietitian").get(pk=link.pk)
+    )
 
 
 def check_answerable(link: CareLink, user) -> None:
@@ -189,11 +191,10 @@ def end(link: CareLink, user) -> CareLink:
         link.ended_at = timezone.now()
         link.ended_by = user
         link.save(update_fields=["status", "ended_at", "ended_by"])
-        if user.id == link.client_id:
-            summary = f"Ended the link with {display_name(link.dietitian)}"
-        else:
-            summary = f"{display_name(user)} ended the link with you"
-        history.record(user, link.client, "care-ended", summary)
+        other = link.dietitian if user.id == link.client_id else link.client
+        history.record(
+            user, link.client, "care-ended", f"Ended the link with {display_name(other)}"
+        )
     return link
 
 
@@ -303,12 +304,9 @@ def create_plan(author, owner, name: str, *, is_template: bool = False) -> Plan:
     with transaction.atomic():
         plan = Plan.objects.create(owner=owner, author=author, name=name, is_template=is_template)
         PlanDay.objects.create(plan=plan, position=0, name=FIRST_DAY_NAME)
-        if is_template:
-            summary = f"Created the template “{name}”"
-        elif owner.id == author.id:
-            summary = f"Created plan “{name}”"
-        else:
-            summary = f"{display_name(author)} created the plan “{name}” for you"
+        # The history shows who acted beside each summary, so the summary names
+        # only what happened: it reads right to the client and the dietitian.
+        summary = f"Created the {'template' if is_template else 'plan'} “{name}”"
         history.record(
             author, owner, "template-created" if is_template else "plan-created", summary, plan
         )
@@ -356,7 +354,7 @@ def apply_template(template: Plan, dietitian, client, name: str = "") -> Plan:
             dietitian,
             client,
             "template-applied",
-            f"{display_name(dietitian)} created the plan “{plan.name}” for you from a template",
+            f"Created the plan “{plan.name}” from the template “{template.name}”",
             plan,
         )
     return plan

@@ -8,8 +8,8 @@
 Access: the client pages go through planner.access.get_client_for, so anyone
 who is not that client's dietitian gets 404 (a client's existence is not
 revealed); the dietitian-only list pages answer 403 with an explanation to
-other signed-in people. Every change is a POST in a transaction (inside
-planner.care), followed by a redirect.
+other signed-in people. Every change is a POST inside a transaction (the
+invitation e-mail goes out after its commit), followed by a redirect.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -154,6 +155,7 @@ def invite_detail(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     link = _invite(token)
     try:
@@ -171,6 +173,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic
 def invite_decline(request: HttpRequest, token: str) -> HttpResponse:
     link = _invite(token)
     try:
@@ -188,6 +191,7 @@ def invite_decline(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic
 def invite_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the inviting dietitian finds it; for anyone else it does not exist.
     link = get_object_or_404(CareLink, pk=pk, dietitian=request.user)
@@ -202,6 +206,7 @@ def invite_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic
 def care_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then end a link (GET shows the question, POST ends it): works without JavaScript."""
     link = get_object_or_404(
@@ -373,6 +378,7 @@ def _client_url(client, anchor: str = "") -> str:
 
 @login_required
 @require_POST
+@transaction.atomic
 def client_target_set(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.get_client_for(request, client_id)
     form = CustomTargetForm(request.POST)
@@ -396,6 +402,7 @@ def client_target_set(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic
 def client_target_remove(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.get_client_for(request, client_id)
     form = RemoveTargetForm(request.POST)
@@ -411,6 +418,7 @@ def client_target_remove(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic
 def client_plan_create(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.get_client_for(request, client_id)
     form = PlanNameForm(request.POST)
@@ -459,6 +467,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @dietitian_required
 @require_POST
+@transaction.atomic
 def template_create(request: HttpRequest) -> HttpResponse:
     form = PlanNameForm(request.POST)
     if not form.is_valid():
@@ -476,6 +485,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 @dietitian_required
 @require_POST
+@transaction.atomic
 def template_mark(request: HttpRequest) -> HttpResponse:
     form = TemplateMarkForm(request.POST, plans=_own_plans(request.user))
     if not form.is_valid():
@@ -492,6 +502,7 @@ def template_mark(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic
 def template_unmark(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk, owner=request.user)
     try:
@@ -505,6 +516,7 @@ def template_unmark(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dietitian_required
 @require_POST
+@transaction.atomic
 def template_apply(request: HttpRequest) -> HttpResponse:
     clients = _client_choices(request.user)
     form = TemplateApplyForm(
