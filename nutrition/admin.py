@@ -26,6 +26,12 @@ from nutrition.history import food_entries
 from nutrition.importers.fdc import FDCImportError
 from nutrition.models import Food, FoodGroup, FoodMerge, Portion, SupplementFacts
 
+# The food list has ten columns; the app list sidebar would squeeze it into a scroll box
+# on a laptop screen. The admin index and breadcrumbs still lead everywhere.
+admin.site.enable_nav_sidebar = False
+admin.site.site_header = "MgK Planner administration"
+admin.site.site_title = "MgK Planner admin"
+
 # Fields a revert restores; who owns a food and where it came from stay as they are.
 CONTENT_FIELDS = ("name", "group_id", "kind", "contains_kcl", "verified", *plausibility.UNITS)
 
@@ -71,6 +77,19 @@ class CuratedFilter(admin.SimpleListFilter):
             return queryset.filter(curated_at__isnull=False)
         if self.value() == "no":
             return queryset.filter(curated_at__isnull=True)
+        return queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "user foods"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Waiting for review"), ("approved", "Approved user foods")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("pending", "approved"):
+            return queryset.filter(review_status=self.value())
         return queryset
 
 
@@ -134,10 +153,11 @@ class FoodAdmin(SimpleHistoryAdmin):
         "source",
         "mg_per_100g",
         "k_per_100g",
+        "default_portion",
         "mg_per_portion",
         "k_per_portion",
         "verified",
-        "updated_at",
+        "last_change",
     )
     list_select_related = ("group",)
     list_filter = (
@@ -147,7 +167,7 @@ class FoodAdmin(SimpleHistoryAdmin):
         "verified",
         MissingMineralFilter,
         CuratedFilter,
-        "review_status",
+        ReviewFilter,
     )
     search_fields = ("name", "=source_id")
     list_per_page = 50
@@ -195,27 +215,36 @@ class FoodAdmin(SimpleHistoryAdmin):
             )
         )
 
-    @admin.display(description="Mg /100 g", ordering=F("magnesium_mg").desc(nulls_last=True))
+    @admin.display(description="Mg/100 g", ordering=F("magnesium_mg").desc(nulls_last=True))
     def mg_per_100g(self, food: Food) -> str:
         return _amount(food.magnesium_mg)
 
-    @admin.display(description="K /100 g", ordering=F("potassium_mg").desc(nulls_last=True))
+    @admin.display(description="K/100 g", ordering=F("potassium_mg").desc(nulls_last=True))
     def k_per_100g(self, food: Food) -> str:
         return _amount(food.potassium_mg)
 
+    @admin.display(description="Portion")
+    def default_portion(self, food: Food) -> str:
+        if food.portion_grams is None:
+            return "none"
+        return f"{food.portion_label} ({food.portion_grams:g} g)"
+
     def _per_portion(self, food: Food, field: str) -> str:
         if food.portion_grams is None:
-            return "no portion"
-        amount = _amount(food.per_grams(field, food.portion_grams))
-        return f"{amount} in {food.portion_label}"
+            return "–"
+        return _amount(food.per_grams(field, food.portion_grams))
 
-    @admin.display(description="Mg per default portion")
+    @admin.display(description="Mg/portion")
     def mg_per_portion(self, food: Food) -> str:
         return self._per_portion(food, "magnesium_mg")
 
-    @admin.display(description="K per default portion")
+    @admin.display(description="K/portion")
     def k_per_portion(self, food: Food) -> str:
         return self._per_portion(food, "potassium_mg")
+
+    @admin.display(description="Last change", ordering="updated_at")
+    def last_change(self, food: Food) -> str:
+        return date_format(timezone.localtime(food.updated_at), "j M Y")
 
     # -- form ------------------------------------------------------------------------
 

@@ -241,6 +241,9 @@ class SupplementFacts(models.Model):
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
+    class Meta:
+        verbose_name_plural = "supplement facts"
+
     def __str__(self) -> str:
         return f"{self.food.name}: {self.elemental_mg_per_unit:g} mg per {self.unit}"
 

@@ -1,0 +1,121 @@
+"""A curator corrects a food in the admin; a user's day totals follow."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, SCREENSHOTS
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def setting(patient, make_user, plan_for, food, food_group, item):
+    curator = make_user("curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name="curators"))
+    banana = food(
+        "Bananas, raw",
+        group=food_group("09", "Fruits and Fruit Juices"),
+        energy_kcal=89,
+        magnesium_mg=27,
+        potassium_mg=358,
+        portions=[("1 medium", 118), ("1 cup, sliced", 150)],
+    )
+    food("Spinach, raw", magnesium_mg=79, potassium_mg=558, portions=[("1 cup", 30)])
+    day = plan_for(patient).days.get()
+    item(day, banana, grams=200, meal="breakfast")
+    return day, banana
+
+
+def test_a_curator_corrects_potassium_and_the_users_day_totals_follow(
+    browser, live_server, page, screenshot, setting
+):
+    day, banana = setting
+
+    # The user's day editor, in a browser context of its own.
+    user_context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    user_context.set_default_timeout(10_000)
+    user_page = user_context.new_page()
+    user_errors: list[str] = []
+    user_page.on("pageerror", lambda exc: user_errors.append(str(exc)))
+    log_in(user_page, "patient")
+    user_page.goto(day.get_absolute_url())
+    totals = user_page.locator("#totals")
+    expect(totals).to_contain_text("716 mg")  # 200 g × 358 mg / 100 g
+    user_page.screenshot(path=SCREENSHOTS / "curation-day-before-desktop.png", full_page=True)
+
+    # The curator, in the admin: find the food, change its potassium, save.
+    page.goto("/admin/login/?next=/admin/nutrition/food/")
+    page.get_by_label("Username").fill("curator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Select food to change")).to_be_visible()
+    page.locator("#searchbar").fill("banana")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#result_list")).to_contain_text("Bananas, raw")
+    expect(page.locator("#result_list")).not_to_contain_text("Spinach")
+    expect(page.locator("#result_list")).to_contain_text("1 medium (118 g)")
+    expect(page.locator("#result_list")).to_contain_text("422 mg")
+    screenshot("curation-admin-list", phone=False)
+
+    page.get_by_role("link", name="Bananas, raw").click()
+    potassium = page.get_by_label("Potassium mg")
+    expect(potassium).to_have_value("358.0")
+    potassium.fill("-5")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("greater than or equal to 0")
+    potassium = page.get_by_label("Potassium mg")
+    potassium.fill("420")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator("#result_list")).to_contain_text("420 mg")
+
+    # The admin history shows who changed what, old → new.
+    page.goto(f"/admin/nutrition/food/{banana.pk}/history/")
+    expect(page.locator("#change-history")).to_contain_text("curator")
+    expect(page.locator("#change-history")).to_contain_text("358.0")
+    expect(page.locator("#change-history")).to_contain_text("420.0")
+    screenshot("curation-admin-history", phone=False)
+
+    # The user's totals follow the corrected value on the next look.
+    user_page.reload()
+    expect(totals).to_contain_text("840 mg")  # 200 g × 420 mg / 100 g
+    user_page.screenshot(path=SCREENSHOTS / "curation-day-after-desktop.png", full_page=True)
+
+    # And the public food page says so.
+    user_page.goto(banana.get_absolute_url())
+    expect(user_page.locator("#corrections")).to_contain_text("Corrected by a curator on")
+    expect(user_page.locator("#corrections")).to_contain_text("Potassium (mg) 358 → 420")
+    user_page.screenshot(path=SCREENSHOTS / "curation-food-page-desktop.png", full_page=True)
+    user_context.close()
+    assert not user_errors
+
+
+def test_a_user_adds_a_food_from_a_label_and_sees_the_conversion(page, screenshot, patient):
+    log_in(page, "patient")
+    page.get_by_role("link", name="My foods").click()
+    page.get_by_role("link", name="Add a food from a label").click()
+    page.get_by_label("Name").fill("Oat bar, dark chocolate")
+    page.get_by_label("Serving:", exact=True).fill("1 bar")
+    page.get_by_label("Serving size (g)").fill("40")
+    page.get_by_label("Magnesium per serving (mg)").fill("32")
+    page.get_by_label("Potassium per serving (mg)").fill("140")
+    conversion = page.locator("#conversion")
+    expect(conversion).to_contain_text("350 mg")  # live, through htmx
+    expect(conversion).to_contain_text("80 mg")
+    screenshot("curation-user-food-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Oat bar, dark chocolate")).to_be_visible()
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.locator("#review-pending")).to_be_visible()
+    screenshot("curation-user-food-detail")
