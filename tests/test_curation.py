@@ -568,3 +568,14 @@ def test_a_failed_merge_changes_nothing(
 
     assert day.items.get().food == duplicate
     assert Food.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_the_group_helper_makes_the_same_group_as_the_migration(db):
+    from nutrition.curation import curators_group
+
+    made = set(Group.objects.get(name="curators").permissions.values_list("codename", flat=True))
+    Group.objects.filter(name="curators").delete()
+
+    again = set(curators_group().permissions.values_list("codename", flat=True))
+
+    assert again == made

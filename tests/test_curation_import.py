@@ -146,7 +146,7 @@ def test_the_preview_lists_new_changed_and_unchanged_rows_and_writes_nothing(
     assert "<strong>1</strong> new, <strong>1</strong> changed" in page
     assert "<strong>1</strong> unchanged, <strong>0</strong> rejected" in page
     assert "Kale chips" in page
-    assert "potassium_mg</strong>: 358.0 → 360.0" in page
+    assert "potassium_mg</strong>: 358 → 360" in page
     assert "Apply this import" in page
     assert _snapshot() == before
 

@@ -356,7 +356,13 @@ class CsvPlan:
 
 
 def _display(value: object) -> object:
-    return "unknown" if value is None or value == "" else value
+    if value is None or value == "":
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    return value
 
 
 def plan_csv(parsed: ParsedCsv) -> CsvPlan:

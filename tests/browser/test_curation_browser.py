@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from nutrition.curation import curators_group
 from tests.browser.conftest import DESKTOP, SCREENSHOTS
 from tests.conftest import PASSWORD
 
@@ -22,7 +22,8 @@ def log_in(page, username: str) -> None:
 @pytest.fixture
 def setting(patient, make_user, plan_for, food, food_group, item):
     curator = make_user("curator", is_staff=True)
-    curator.groups.add(Group.objects.get(name="curators"))
+    # Browser tests flush the database between tests, data migrations' rows too.
+    curator.groups.add(curators_group())
     banana = food(
         "Bananas, raw",
         group=food_group("09", "Fruits and Fruit Juices"),
@@ -119,3 +120,43 @@ def test_a_user_adds_a_food_from_a_label_and_sees_the_conversion(page, screensho
     page.get_by_role("button", name="Send for review").click()
     expect(page.locator("#review-pending")).to_be_visible()
     screenshot("curation-user-food-detail")
+
+
+def test_a_curator_previews_an_import_fixes_the_bad_row_and_applies(
+    page, screenshot, setting, tmp_path
+):
+    from nutrition.curation.csvfile import COLUMNS
+
+    header = ",".join(COLUMNS)
+    good = 'curated,C-1,"Kale chips",09,food,480,10,120,1200,,,,no,yes,1 bag:28\n'
+    bad = "curated,C-2,Salty crackers,09,food,420,,,,-5,,,no,no,\n"
+    _, banana = setting
+    changed = (
+        f'usda-sr24,{banana.source_id},"Bananas, raw",09,food,89,,27,400,,,,no,yes,'
+        '"1 medium:118|1 cup, sliced:150"\n'
+    )
+    first = tmp_path / "foods.csv"
+    first.write_text(header + "\n" + good + bad + changed)
+    page.goto("/admin/login/?next=/admin/nutrition/food/import/")
+    page.get_by_label("Username").fill("curator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("File").set_input_files(first)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#import-errors")).to_contain_text("Sodium cannot be negative")
+    expect(page.get_by_role("button", name="Apply this import")).to_have_count(0)
+    screenshot("curation-import-rejected", phone=False)
+
+    fixed = tmp_path / "foods-fixed.csv"
+    fixed.write_text(header + "\n" + good + bad.replace("-5", "") + changed)
+    page.get_by_role("link", name="Upload another file").click()
+    page.get_by_label("File").set_input_files(fixed)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#import-counts")).to_contain_text("2 new, 1 changed")
+    expect(page.locator("#import-changed")).to_contain_text("358 → 400")
+    screenshot("curation-import-preview", phone=False)
+    page.get_by_role("button", name="Apply this import").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Imported foods-fixed.csv: 2 new, 1 changed"
+    )

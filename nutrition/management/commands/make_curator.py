@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nutrition.curation import CURATORS_GROUP
+from nutrition.curation import CURATORS_GROUP, curators_group
 
 
 class Command(BaseCommand):
@@ -21,9 +20,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        group = Group.objects.filter(name=CURATORS_GROUP).first()
-        if group is None:
-            raise CommandError("The curators group is missing; run manage.py migrate.")
+        group = curators_group()
         if remove:
             user.groups.remove(group)
             self.stdout.write(f"{username} is no longer a curator (staff status unchanged).")
