@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -297,14 +297,17 @@ class FoodAdmin(SimpleHistoryAdmin):
     # -- history ---------------------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
-        entries = []
-        if object_id.isdigit():
-            entries = [e for e in food_entries(int(object_id)) if e.subject != "food"]
+        # simple-history would fail on a non-numeric id with a 500; answer 404.
+        if not object_id.isdigit():
+            raise Http404
+        entries = [e for e in food_entries(int(object_id)) if e.subject != "food"]
         return super().history_view(
             request, object_id, {**(extra_context or {}), "portion_entries": entries}
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (object_id.isdigit() and version_id.isdigit()):
+            raise Http404
         if request.method == "POST":
             record = Food.history.filter(id=object_id, history_id=version_id).first()
             if record is not None:

@@ -579,3 +579,18 @@ def test_the_group_helper_makes_the_same_group_as_the_migration(db):
     again = set(curators_group().permissions.values_list("codename", flat=True))
 
     assert again == made
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/nutrition/food/abc/history/",
+        "/admin/nutrition/food/abc/history/1/",
+        "/admin/nutrition/food/1/history/abc/",
+        "/admin/nutrition/food/999999/history/",
+        "/admin/nutrition/food/export/?missing=nonsense&group__id__exact=abc",
+    ],
+)
+def test_odd_admin_urls_answer_without_a_server_error(curator_client, banana, url):
+    assert curator_client.get(url).status_code in (200, 302, 404)
+    assert curator_client.post(url).status_code in (200, 302, 403, 404)
