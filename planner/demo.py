@@ -684,7 +684,8 @@ def load_demo(reset: bool = False, people: tuple[DemoPerson, ...] = PEOPLE) -> D
             report.users_created += user_created
 
             profile, profile_created = Profile.objects.get_or_create(user=user)
-            if profile_created or reset:
+            # A new account's profile is set even if something created it empty.
+            if user_created or profile_created or reset:
                 _set_profile(profile, person, today)
 
             existing = Plan.objects.filter(owner=user, name=person.plan_name)
