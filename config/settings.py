@@ -100,6 +100,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Loads the dietitian and curator roles with the user: no query per page for the menu.
+AUTHENTICATION_BACKENDS = ["planner.auth.RoleAwareBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

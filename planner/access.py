@@ -16,9 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from planner.auth import DIETITIANS_GROUP
 from planner.models import CareLink, MealItem, Plan, PlanDay, Profile
-
-DIETITIANS_GROUP = "dietitians"
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -26,7 +25,10 @@ User = AbstractBaseUser | AnonymousUser
 def is_dietitian(user: User) -> bool:
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_is_dietitian", None)
+    # planner.auth.RoleAwareBackend loads the role with the user from the session.
+    cached = getattr(user, "role_dietitian", None)
+    if cached is None:
+        cached = getattr(user, "_is_dietitian", None)
     if cached is None:
         cached = user.groups.filter(name=DIETITIANS_GROUP).exists()
         user._is_dietitian = cached

@@ -66,8 +66,9 @@ def _form_errors(form) -> list[str]:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
+    # A dietitian's templates live on their own page (planner.care_views).
     plans = (
-        Plan.objects.filter(owner=request.user)
+        Plan.objects.filter(owner=request.user, is_template=False)
         .select_related("author")
         .annotate(day_count=Count("days", distinct=True))
     )
@@ -79,7 +80,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST)
     if not form.is_valid():
-        plans = Plan.objects.filter(owner=request.user).annotate(day_count=Count("days"))
+        plans = Plan.objects.filter(owner=request.user, is_template=False).annotate(
+            day_count=Count("days")
+        )
         return render(request, "planner/plan_list.html", {"plans": plans, "form": form}, status=400)
     with transaction.atomic():
         plan = form.save(commit=False)

@@ -672,8 +672,9 @@ def test_the_profile_page_takes_a_fixed_number_of_queries(
             profile=profile, nutrient=nutrient, maximum=2000, reason="r", set_by=dietitian
         )
     client.force_login(patient)
-    # session, user, profile, medicine codes, custom targets with who set them
-    with django_assert_num_queries(5):
+    # session, user (with roles), profile, medicine codes, custom targets with who set
+    # them, the user's dietitians, and the menu's unread-comments count
+    with django_assert_num_queries(7):
         response = client.get(PROFILE_URL, {"q": "pril"})
     assert response.status_code == 200
 

@@ -498,8 +498,9 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
-# Session, user, plan, profile, days, totals, custom targets, medicines.
-WEEK_QUERIES = 8
+# Session, user (with roles), plan, profile, days, totals, custom targets, medicines,
+# and the unread-comments count of the menu.
+WEEK_QUERIES = 9
 # Session, user, plan, days, items with food and portion, totals.
 EXPORT_QUERIES = 6
 
