@@ -229,3 +229,45 @@ def test_demo_logins_says_so_when_there_is_no_demo(db):
 
     assert "load_demo" in out.getvalue()
     assert CKD.password not in out.getvalue()
+
+
+def test_the_demo_dietitian_looks_after_both_demo_people(debug, demo_foods, client):
+    from planner import access, demo_care
+    from planner.models import CareLink, Comment, CustomTarget, ShareLink
+
+    _load()
+    dietitian = get_user_model().objects.get(username=demo_care.USERNAME)
+    assert access.is_dietitian(dietitian)
+    linked = set(
+        CareLink.objects.filter(dietitian=dietitian, status="active").values_list(
+            "client__username", flat=True
+        )
+    )
+    assert linked == {CKD.username, DIURETIC.username}
+    target = CustomTarget.objects.get(profile__user__username=CKD.username)
+    assert (target.nutrient, target.maximum, target.set_by) == ("potassium_mg", 2500, dietitian)
+    assert Comment.objects.filter(author=dietitian, plan__owner__username=CKD.username).count() == 2
+    link = ShareLink.objects.get(plan__owner__username=CKD.username)
+    assert client.get(f"/share/{link.token}/").status_code == 200
+    assert client.login(username=demo_care.USERNAME, password=demo_care.PASSWORD)
+    assert CKD.first_name in client.get("/clients/").content.decode()
+
+
+def test_a_second_run_adds_no_second_link_comment_or_share(debug, demo_foods):
+    from planner.models import CareLink, Comment, ShareLink
+
+    _load()
+    before = (CareLink.objects.count(), Comment.objects.count(), ShareLink.objects.count())
+    output = _load()
+    after = (CareLink.objects.count(), Comment.objects.count(), ShareLink.objects.count())
+    assert before == after == (2, 3, 1)
+    assert "Demo dietitian: already there" in output
+
+
+def test_demo_logins_include_the_dietitian(debug, demo_foods):
+    from planner import demo_care
+
+    _load()
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert demo_care.login_line() in out.getvalue().splitlines()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from planner import demo_care
 from planner.demo import DEMO_EMAIL_DOMAIN, PEOPLE, login_lines
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         present = set(
             get_user_model()
             .objects.filter(
-                username__in=[p.username for p in PEOPLE],
+                username__in=[p.username for p in PEOPLE] + [demo_care.USERNAME],
                 email__endswith=f"@{DEMO_EMAIL_DOMAIN}",
             )
             .values_list("username", flat=True)
@@ -29,3 +30,5 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (local only; a changed password stays changed):")
         for line in login_lines(people):
             self.stdout.write(line)
+        if demo_care.USERNAME in present:
+            self.stdout.write(demo_care.login_line())

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.demo import DemoError, load_demo
+from planner.demo_care import load_demo_care
 
 
 class Command(BaseCommand):
     help = (
-        "Create two demo accounts with a week of meals each (see planner/demo.py). "
+        "Create two demo accounts with a week of meals each and a demo dietitian linked to "
+        "both (planner/demo.py, planner/demo_care.py). "
         "Idempotent: a second run changes nothing. Needs the bundled foods (load_foods) "
         "and refuses to run unless DEBUG is on or --force is given."
     )
@@ -36,6 +38,8 @@ class Command(BaseCommand):
             )
         try:
             report = load_demo(reset=reset)
+            care_report = load_demo_care()
         except DemoError as exc:
             raise CommandError(f"Nothing loaded: {exc}") from exc
         self.stdout.write(report.summary())
+        self.stdout.write(care_report.summary())
