@@ -85,6 +85,8 @@ def make_row(
         optimum = 0.0
     else:
         optimum = None
+    # With only a limit, the bar turns amber from 80 % of it and red above it [D].
+    meter_low = minimum if minimum is not None else (maximum * 0.8 if maximum else None)
     return TotalRow(
         nutrient,
         label,
@@ -97,7 +99,7 @@ def make_row(
         status,
         percent,
         meter_max,
-        minimum,
+        meter_low,
         maximum,
         optimum,
     )
