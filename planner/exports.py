@@ -6,8 +6,10 @@ Unknown values are empty (CSV) or null (JSON), never 0, and each day's totals
 say how many items lacked each value. Numbers are rounded to 3 decimals,
 which hides float noise and is far finer than the food data.
 
-Both exports cost three queries after the plan: its days, its items (with
-food and portion joined) and the day totals (one aggregate query).
+Both exports cost six queries after the plan: its days, its items (with
+food, supplement facts and portion joined), the day totals (one aggregate
+query), and the owner's profile, custom targets and medicines for the
+warnings.
 
 CSV: one row per item, then one `day_total` row closing each day.
 
@@ -22,6 +24,7 @@ CSV: one row per item, then one `day_total` row closing each day.
     supplement_magnesium_mg  day totals only: magnesium from supplements
     items                    day totals only: number of items
     <nutrient>_missing       day totals only: items lacking that value
+    warnings                 day totals only: "CODE (level); …" (planner.warnings)
 
 The file starts with a UTF-8 byte order mark so that spreadsheet programs
 read food names with accents correctly.
@@ -52,7 +55,9 @@ JSON:
             "nutrients": {"magnesium_mg": 310.5, ...},   # null when no item had a value
             "missing": {"magnesium_mg": 0, "potassium_mg": 1, ...},
             "food_magnesium_mg": 210.5, "supplement_magnesium_mg": 100.0
-          }
+          },
+          "warnings": [{"code": "K_ABOVE_LIMIT", "level": "danger",
+                        "message": "...", "source": "...", "item_id": null}]
         }
       ]
     }
@@ -74,8 +79,11 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from nutrition.models import NUTRIENT_FIELDS
+from planner.access import profile_for
 from planner.intake import DayTotals, Totals, totals_for_days
 from planner.models import MEAL_ORDER, MealItem, Plan, PlanDay
+from planner.targets import resolve
+from planner.warnings import Warning, evaluate_days
 
 FORMAT = "mgk-planner/plan-export/1"
 UNITS = {
@@ -98,6 +106,7 @@ CSV_COLUMNS = [
     "supplement_magnesium_mg",
     "items",
     *(f"{n}_missing" for n in NUTRIENT_FIELDS),
+    "warnings",
 ]
 # A cell starting with one of these is run as a formula by spreadsheet
 # programs; food names can be typed by users, so such cells get a leading quote.
@@ -110,6 +119,7 @@ class ExportDay:
     day: PlanDay
     items: list[MealItem]
     totals: DayTotals
+    warnings: list[Warning]
 
 
 def _round(value: float | None) -> float | None:
@@ -119,17 +129,27 @@ def _round(value: float | None) -> float | None:
 def collect(plan: Plan) -> list[ExportDay]:
     """The plan's days in order, each with its items in meal order and its totals."""
     days = list(plan.days.all())
-    items = list(MealItem.objects.filter(day__plan=plan).select_related("food", "portion"))
+    items = list(
+        MealItem.objects.filter(day__plan=plan).select_related("food__supplement", "portion")
+    )
     meal_rank = {meal: i for i, meal in enumerate(MEAL_ORDER)}
     items.sort(key=lambda i: (meal_rank.get(i.meal, len(MEAL_ORDER)), i.position, i.pk))
     by_day: dict[int, list[MealItem]] = {day.pk: [] for day in days}
     for item in items:
         by_day.setdefault(item.day_id, []).append(item)
     totals = totals_for_days(by_day)
+    profile = profile_for(plan.owner)
+    codes = profile.medicine_codes
+    targets = resolve(profile, medicine_codes=codes)
+    day_warnings = evaluate_days(profile, totals, targets, by_day, medicine_codes=codes)
     return [
-        ExportDay(number, day, by_day[day.pk], totals[day.pk])
+        ExportDay(number, day, by_day[day.pk], totals[day.pk], day_warnings[day.pk])
         for number, day in enumerate(days, start=1)
     ]
+
+
+def _warnings_cell(warnings: list[Warning]) -> str:
+    return "; ".join(f"{w.code} ({w.level})" for w in warnings)
 
 
 def item_nutrients(item: MealItem) -> dict[str, float | None]:
@@ -195,6 +215,7 @@ def csv_rows(plan: Plan) -> list[dict[str, object]]:
                 "supplement_magnesium_mg": totals["supplement_magnesium_mg"],
                 "items": totals["items"],
                 **{f"{n}_missing": c for n, c in totals["missing"].items()},
+                "warnings": _warnings_cell(export_day.warnings),
             }
         )
     return rows
@@ -260,6 +281,7 @@ def to_data(plan: Plan) -> dict:
                     for item in export_day.items
                 ],
                 "totals": _totals_dict(export_day.totals.total),
+                "warnings": [w.as_dict() for w in export_day.warnings],
             }
         )
     return {

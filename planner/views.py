@@ -235,12 +235,15 @@ def _items_by_meal(day: PlanDay, totals: intake.DayTotals) -> list[MealBlock]:
 
 def _totals_context(request: HttpRequest, day: PlanDay) -> dict:
     profile = profile_for(day.plan.owner)
-    targets = resolve(profile)
+    codes = profile.medicine_codes
+    targets = resolve(profile, medicine_codes=codes)
     totals = intake.day_totals(day)
     # Amounts are shown in the viewer's unit: a dietitian may count in mmol.
     viewer = profile if request.user.id == profile.user_id else profile_for(request.user)
     viewer_unit = viewer.display_unit
-    day_warnings = warnings.evaluate(profile, day, totals=totals, targets=targets)
+    day_warnings = warnings.evaluate(
+        profile, day, totals=totals, targets=targets, medicine_codes=codes
+    )
     return {
         "day": day,
         "profile": profile,

@@ -99,6 +99,48 @@ def day_items(day: PlanDay | int) -> list[MealItem]:
     )
 
 
+def items_for_days(day_ids: list[int]) -> dict[int, list[MealItem]]:
+    """Items of many days with what the rules read, in one query."""
+    by_day: dict[int, list[MealItem]] = {day_id: [] for day_id in day_ids}
+    items = (
+        MealItem.objects.filter(day_id__in=day_ids)
+        .select_related("food__supplement", "portion")
+        .order_by("position", "id")
+    )
+    for item in items:
+        by_day.setdefault(item.day_id, []).append(item)
+    return by_day
+
+
+def evaluate_days(
+    profile: Profile,
+    totals: dict[int, intake.DayTotals],
+    targets: ProfileTargets,
+    items: dict[int, list[MealItem]] | None = None,
+    medicine_codes: list[str] | None = None,
+) -> dict[int, list[Warning]]:
+    """Warnings for several days (week view, exports) without per-day queries.
+
+    Food suggestions are left out: they belong on the day editor, where the
+    person can add them.
+    """
+    if items is None:
+        items = items_for_days(list(totals))
+    codes = profile.medicine_codes if medicine_codes is None else medicine_codes
+    return {
+        day_id: evaluate(
+            profile,
+            day_id,
+            totals=day_totals,
+            targets=targets,
+            items=items.get(day_id, []),
+            medicine_codes=codes,
+            suggest=False,
+        )
+        for day_id, day_totals in totals.items()
+    }
+
+
 def _medicines(profile: Profile, codes: list[str] | None) -> list[medicine_catalogue.Medicine]:
     return medicine_catalogue.medicines_for(profile.medicine_codes if codes is None else codes)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from planner import chart, exports, week
+from planner import chart, exports, warnings, week
 from planner.access import get_plan_for, profile_for
 from planner.targets import resolve
 
@@ -24,8 +24,10 @@ def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
     # editor, since a dietitian may count in mmol while the client counts in mg.
     profile = profile_for(plan.owner)
     viewer = profile if request.user.pk == plan.owner_id else profile_for(request.user)
-    targets = resolve(profile)
+    codes = profile.medicine_codes
+    targets = resolve(profile, medicine_codes=codes)
     the_week = week.build(plan, targets, viewer.display_unit)
+    day_warnings = warnings.evaluate_days(profile, the_week.totals, targets, medicine_codes=codes)
     return render(
         request,
         "planner/week.html",
@@ -35,6 +37,8 @@ def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": chart.charts(the_week),
             "targets": targets,
             "unit": the_week.unit,
+            "day_warnings": [(day, day_warnings[day.pk]) for day in the_week.days],
+            "any_warnings": any(day_warnings.values()),
         },
     )
 

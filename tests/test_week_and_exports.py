@@ -499,10 +499,11 @@ def _queries(client, url: str) -> int:
 
 
 # Session, user (with roles), plan, profile, days, totals, custom targets, medicines,
-# and the unread-comments count of the menu.
-WEEK_QUERIES = 9
-# Session, user, plan, days, items with food and portion, totals.
-EXPORT_QUERIES = 6
+# the items for the warnings, and the unread-comments count of the menu.
+WEEK_QUERIES = 10
+# Session, user, plan, days, items with food and portion, totals, and the owner's
+# profile, custom targets and medicines for the warnings.
+EXPORT_QUERIES = 9
 
 
 @pytest.mark.parametrize(
@@ -522,3 +523,28 @@ def test_query_counts_do_not_grow_with_the_number_of_items(
         for size in (5, 40, 160)
     }
     assert counts == {5: expected, 40: expected, 160: expected}
+
+
+def test_warnings_reach_the_week_view_and_both_exports(client, patient, food, plan_for, item):
+    from planner.access import profile_for
+
+    profile = profile_for(patient)
+    profile.kidney_status = "g4"
+    profile.save()
+    plan = plan_for(patient, days=2)
+    saturday = plan.days.last()
+    item(saturday, food("Potatoes, baked", potassium_mg=535), grams=600)  # 3,210 mg
+    client.force_login(patient)
+
+    week_page = client.get(reverse("planner:plan_week", args=[plan.pk])).content.decode()
+    assert 'data-code="K_ABOVE_LIMIT"' in week_page
+
+    csv_text = client.get(reverse("planner:plan_export_csv", args=[plan.pk])).content.decode()
+    totals = [line for line in csv_text.splitlines() if line.startswith("day_total")]
+    assert "K_ABOVE_LIMIT (danger)" in totals[1]
+    assert "K_ABOVE_LIMIT" not in totals[0]
+
+    data = client.get(reverse("planner:plan_export_json", args=[plan.pk])).json()
+    codes = [w["code"] for w in data["days"][1]["warnings"]]
+    assert "K_ABOVE_LIMIT" in codes and "K_HIGH_ITEM" in codes
+    assert data["days"][0]["warnings"] == []
