@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from nutrition import medicines as medicine_catalogue
@@ -50,6 +51,7 @@ SUGGESTION_MAX_K_PER_PORTION = 200.0  # NKF "medium" at most, for potassium-limi
 # A suggestion must be worth eating for the gap: about a tenth of an adult's
 # RDA of magnesium or AI of potassium per portion [D].
 SUGGESTION_MIN_PER_PORTION = {"mg": 40.0, "k": 300.0}
+SUGGESTION_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -463,7 +465,21 @@ def evaluate(
 
 
 def _suggestions(mineral: str, potassium_limited: bool) -> tuple[Suggestion, ...]:
-    """Foods that close a gap: the best per portion, one of each kind of food."""
+    """Foods that close a gap: the best per portion, one of each kind of food.
+
+    The answer depends only on the food database, not on the day, and costs a
+    ranking over every food; it is cached for a few minutes, so a curator's
+    correction reaches the suggestions within SUGGESTION_CACHE_SECONDS.
+    """
+    key = f"mgk:suggestions:{mineral}:{int(potassium_limited)}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _rank_suggestions(mineral, potassium_limited)
+        cache.set(key, cached, SUGGESTION_CACHE_SECONDS)
+    return cached
+
+
+def _rank_suggestions(mineral: str, potassium_limited: bool) -> tuple[Suggestion, ...]:
     if mineral == "mg" and potassium_limited:
         foods = ranked_foods(
             "mg",

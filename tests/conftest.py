@@ -6,6 +6,16 @@ from django.contrib.auth import get_user_model
 PASSWORD = "a-Long-test-passw0rd"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Cached answers (e.g. food suggestions) must not leak from one test's foods to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     def make(username: str, **extra):

@@ -326,3 +326,15 @@ def test_evaluation_takes_a_constant_number_of_queries(profile, day, potato, foo
     with CaptureQueriesContext(connection) as queries:
         evaluate(profile, day)
     assert len(queries) <= 8, [q["sql"] for q in queries]
+
+
+def test_suggestions_are_ranked_once_and_then_reused(profile, day, food, food_group, item):
+    nuts = food_group("12", "Nut and Seed Products")
+    food("Seeds, pumpkin", group=nuts, magnesium_mg=592, potassium_mg=809, portions=[("1 oz", 28)])
+    item(day, food("Rice", magnesium_mg=12, potassium_mg=35), grams=150)
+    with CaptureQueriesContext(connection) as first:
+        evaluate(profile, day)
+    with CaptureQueriesContext(connection) as second:
+        found = evaluate(profile, day)
+    assert len(second) == len(first) - 2  # the magnesium and potassium rankings
+    assert [s.name for s in only(found, "MG_BELOW_TARGET").suggestions] == ["Seeds, pumpkin"]
