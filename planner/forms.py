@@ -84,6 +84,7 @@ class AmountForm(forms.Form):
 class AddItemForm(AmountForm):
     default_to_first_portion = True
     food = forms.IntegerField(widget=forms.HiddenInput)
+    key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{8,40}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -236,6 +236,12 @@ class MealItem(models.Model):
     quantity = models.FloatField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The one-time key of the form that added this item: a double submit of the
+    # same form hits the unique constraint instead of adding the item twice. NULL (not "")
+    # for items made any other way, so the partial unique constraint ignores them.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=40, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["day", "position", "id"]
@@ -243,6 +249,11 @@ class MealItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(grams__gt=0) & models.Q(grams__lte=MAX_ITEM_GRAMS),
                 name="meal_item_grams_range",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=models.Q(submission_key__isnull=False),
+                name="meal_item_submission_once",
             ),
         ]
 

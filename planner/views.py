@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -342,20 +342,33 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect(day.get_absolute_url())
     data = form.cleaned_data
-    with transaction.atomic():
-        last = day.items.aggregate(last=Max("position"))["last"]
-        item = MealItem.objects.create(
-            day=day,
-            meal=data["meal"],
-            food=data["food"],
-            grams=data["grams"],
-            portion=data["portion_obj"],
-            quantity=data["quantity"],
-            position=0 if last is None else last + 1,
-        )
-        _touch(day.plan)
-        note = f"Added {item.amount_label} {item.food.name} to {item.get_meal_display().lower()}."
-        _log(request, day, "item-added", f"{day.name}: {note}")
+    key = data["key"] or None
+    if key and MealItem.objects.filter(submission_key=key).exists():
+        # The same form sent twice (a double click, a retried request): already added.
+        return _after_change(request, day)
+    try:
+        with transaction.atomic():
+            last = day.items.aggregate(last=Max("position"))["last"]
+            item = MealItem.objects.create(
+                day=day,
+                meal=data["meal"],
+                food=data["food"],
+                grams=data["grams"],
+                portion=data["portion_obj"],
+                quantity=data["quantity"],
+                position=0 if last is None else last + 1,
+                submission_key=key,
+            )
+            _touch(day.plan)
+            note = (
+                f"Added {item.amount_label} {item.food.name} to {item.get_meal_display().lower()}."
+            )
+            _log(request, day, "item-added", f"{day.name}: {note}")
+    except IntegrityError:
+        if not (key and MealItem.objects.filter(submission_key=key).exists()):
+            raise
+        # Two copies of one submission raced; the other one added the item.
+        return _after_change(request, day)
     if not request.htmx:
         messages.success(request, note)
     return _after_change(request, day, {"status_note": note, "changed_item": item.id})

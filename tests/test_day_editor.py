@@ -396,3 +396,26 @@ def test_day_views_issue_the_same_queries_for_5_40_and_160_items(
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2], counts
     assert counts[0] <= 15, counts
+
+
+def test_a_double_submit_of_the_same_add_form_adds_one_item(owner_client, day, banana):
+    url = reverse("planner:item_add", args=[day.id])
+    form = {"food": banana.id, "meal": "breakfast", "key": "k3y-from-one-form"}
+    first = owner_client.post(url, form, HTTP_HX_REQUEST="true")
+    second = owner_client.post(url, form, HTTP_HX_REQUEST="true")
+    assert first.status_code == second.status_code == 200
+    assert MealItem.objects.count() == 1
+    # a new form (a new key) adds the food again, as the person asked
+    owner_client.post(url, {**form, "key": "another-form-key"}, HTTP_HX_REQUEST="true")
+    assert MealItem.objects.count() == 2
+
+
+def test_the_search_results_carry_a_fresh_key_per_form(owner_client, day, banana):
+    url = reverse("planner:day_food_search", args=[day.id])
+    keys = [
+        re.search(
+            r'name="key" value="([^"]+)"', owner_client.get(url, {"q": "banana"}).content.decode()
+        ).group(1)
+        for _ in range(2)
+    ]
+    assert keys[0] != keys[1]
