@@ -284,13 +284,22 @@ def _check_descriptions(errors: ErrorLog, chosen: pd.DataFrame) -> None:
     )
 
 
+def sr_group_code(code: str) -> str:
+    """FDC writes the SR food groups as "0900"; the bundled SR24 data calls the same
+    group "09". Folding one onto the other keeps one "Fruits and Fruit Juices" group."""
+    code = code.strip()
+    if len(code) == 4 and code.isdigit() and code.endswith("00"):
+        return code[:2]
+    return code
+
+
 def _groups(
     errors: ErrorLog, chosen: pd.DataFrame, categories: pd.DataFrame, check_references: bool
 ) -> dict[int, ParsedGroup]:
     rows = categories.dropna(subset=["id"]).drop_duplicates("id")
     groups = {}
     for index, row in rows.iterrows():
-        code, name = row["code"], _squeeze(row["description"])
+        code, name = sr_group_code(row["code"]), _squeeze(row["description"])
         if len(code) > GROUP_CODE_MAX:
             errors.add(
                 "food_category.csv",
