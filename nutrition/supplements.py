@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from nutrition.models import Food, FoodGroup, Portion, SupplementFacts
+from nutrition.models import Food, FoodGroup, FoodMerge, Portion, SupplementFacts
 
 SUPPLEMENT_GROUP = ("SUPP", "Supplements and medicines")
 SALT_SUBSTITUTE_GROUP_CODE = "02"  # USDA SR "Spices and Herbs", home of 02047 "Salt, table"
@@ -644,12 +644,22 @@ def sync_supplements() -> int:
     """Create or update every row of SUPPLEMENTS; returns how many were written.
 
     Idempotent: rows are keyed by (source "curated", source_id = slug), so a
-    second run changes nothing and creates no duplicates. Edits made to these
-    rows in the admin are overwritten: the module is the source of truth.
+    second run changes nothing and creates no duplicates. A row a curator has
+    corrected (`curated_at` set) or merged into another food is left as the
+    curator left it, as load_foods does for the SR24 foods.
     """
     code, name = SUPPLEMENT_GROUP
     supplements_group, _ = FoodGroup.objects.get_or_create(code=code, defaults={"name": name})
+    hands_off = set(
+        Food.objects.filter(source=Food.Source.CURATED, curated_at__isnull=False).values_list(
+            "source_id", flat=True
+        )
+    ) | set(
+        FoodMerge.objects.filter(source=Food.Source.CURATED).values_list("source_id", flat=True)
+    )
     for row in SUPPLEMENTS:
+        if row.slug in hands_off:
+            continue
         # update_or_create goes through Food.save(), which fills search_name.
         food, _ = Food.objects.update_or_create(
             source=Food.Source.CURATED,

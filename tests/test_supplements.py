@@ -130,6 +130,20 @@ def test_sync_restores_a_changed_value_and_keeps_portions_meal_items_use():
 
 
 @pytest.mark.django_db
+def test_sync_leaves_a_curators_correction_alone():
+    from django.utils import timezone
+
+    sync_supplements()
+    food = Food.objects.get(source_id="supp-k-chloride-er-20")
+    Food.objects.filter(pk=food.pk).update(potassium_mg=78_000, curated_at=timezone.now())
+
+    sync_supplements()
+
+    food.refresh_from_db()
+    assert food.potassium_mg == 78_000
+
+
+@pytest.mark.django_db
 def test_the_nominal_unit_gives_the_exact_mg_per_tablet():
     sync_supplements()
     for row in SUPPLEMENTS:
