@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "simple_history",
+    "axes",
     "nutrition",
     "planner",
 ]
@@ -44,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,8 +104,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Loads the dietitian and curator roles with the user: no query per page for the menu.
-AUTHENTICATION_BACKENDS = ["planner.auth.RoleAwareBackend"]
+# django-axes first: it refuses a locked-out username+address before any password
+# is checked. Then the backend that loads the dietitian and curator roles with the
+# user (no query per page for the menu); sessions name that one (config.views.signup).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "planner.auth.RoleAwareBackend"]
+
+# Login rate limiting (django-axes). Five wrong passwords for one username from one
+# address lock that pair out for 15 minutes; the same username from another address,
+# and other usernames from the same address, still get in, so nobody can lock
+# everyone (or a given person) out from one machine. A success clears the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_USERNAME_CALLABLE = "planner.auth.axes_username"
+# The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy
+# that is the proxy's, so the pair becomes username-only there (README, Security).
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

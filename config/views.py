@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
@@ -10,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+SESSION_BACKEND = "planner.auth.RoleAwareBackend"
 
 
 class SignupForm(UserCreationForm):
@@ -45,7 +46,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        # Named, not AUTHENTICATION_BACKENDS[0]: that is django-axes, which cannot load users.
+        login(request, user, backend=SESSION_BACKEND)
         messages.success(request, f"Welcome, {user.username}. Your account is ready.")
         return redirect(next_url or "home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})

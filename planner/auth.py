@@ -35,3 +35,21 @@ class RoleAwareBackend(ModelBackend):
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+# django-axes keeps the username of failed logins in a 255-character column.
+AXES_USERNAME_MAX = 255
+
+
+def axes_username(request, credentials: dict | None) -> str | None:
+    """The username django-axes records (settings.AXES_USERNAME_CALLABLE), cut to its column.
+
+    Django's login form checks the password without first enforcing the username's
+    length, so a 300-character "username" reached that column: a 500 on PostgreSQL.
+    No real username is that long, so cutting it keeps the count honest.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username[:AXES_USERNAME_MAX] if isinstance(username, str) else username
