@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -149,6 +149,12 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _redirect_or_client(request, reverse("planner:plan_list"))
 
 
+def _lock_plan(plan: Plan) -> None:
+    # Days added at once take turns, so each gets its own next position (see _lock_day).
+    if not Plan.objects.select_for_update(no_key=True).filter(pk=plan.pk).exists():
+        raise Http404("That plan was deleted meanwhile.")
+
+
 def _copy_items(items, day: PlanDay, meal: str | None = None, start: int = 0) -> int:
     copies = [
         MealItem(
@@ -197,6 +203,7 @@ def plan_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def day_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
     with transaction.atomic():
+        _lock_plan(plan)
         count = plan.days.count()
         last = plan.days.aggregate(last=Max("position"))["last"]
         name = DEFAULT_DAY_NAMES[count % 7] if count < 7 else f"Day {count + 1}"
@@ -329,6 +336,27 @@ def _log(request: HttpRequest, day: PlanDay, action: str, summary: str) -> None:
     history.record(request.user, day.plan.owner, action, summary, day.plan)
 
 
+def _lock_day(day: PlanDay) -> None:
+    """Make writes to one day's items take turns, until this transaction ends.
+
+    Two sessions may edit a day at once (a client and their dietitian, two tabs).
+    Under the lock the next position is read after the other's item is in, and an
+    item the other removed is seen as gone instead of being saved back (an UPDATE
+    that finds no row makes Django INSERT it again). On SQLite the IMMEDIATE
+    transaction already lets one writer in at a time; FOR UPDATE is skipped there.
+    """
+    if not PlanDay.objects.select_for_update(no_key=True).filter(pk=day.pk).exists():
+        raise Http404("That day was deleted meanwhile.")
+
+
+def _item_gone(request: HttpRequest, day: PlanDay) -> HttpResponse:
+    note = "That item was removed meanwhile (in another window or by another person)."
+    if request.htmx:
+        return _meals_response(request, day, {"errors": [note]})
+    messages.error(request, note)
+    return redirect(day.get_absolute_url())
+
+
 @login_required
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -348,6 +376,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_change(request, day)
     try:
         with transaction.atomic():
+            _lock_day(day)
             last = day.items.aggregate(last=Max("position"))["last"]
             item = MealItem.objects.create(
                 day=day,
@@ -390,6 +419,9 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     before = f"{item.amount_label} {item.food.name} ({item.get_meal_display().lower()})"
     with transaction.atomic():
+        _lock_day(day)
+        if not day.items.filter(pk=item.pk).exists():
+            return _item_gone(request, day)
         if data["meal"] != item.meal:
             last = day.items.aggregate(last=Max("position"))["last"] or 0
             item.position = last + 1
@@ -431,6 +463,10 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
     day = item.day
     with transaction.atomic():
+        _lock_day(day)
+        if not day.items.filter(pk=item.pk).exists():
+            # Removed by the other session (or a double click): nothing left to undo.
+            return _after_change(request, day)
         token = _remember_for_undo(request, item)
         label = f"{item.amount_label} {item.food.name}"
         item.delete()
@@ -491,6 +527,7 @@ def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def day_copy(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
     with transaction.atomic():
+        _lock_plan(day.plan)
         last = day.plan.days.aggregate(last=Max("position"))["last"] or 0
         copy = PlanDay.objects.create(
             plan=day.plan, position=last + 1, name=f"{day.name} (copy)"[:60]
@@ -523,6 +560,7 @@ def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
     meal = form.cleaned_data["source_meal"]
     target_meal = form.cleaned_data["target_meal"]
     with transaction.atomic():
+        _lock_day(target)
         last = target.items.aggregate(last=Max("position"))["last"]
         count = _copy_items(
             list(day.items.filter(meal=meal).order_by("position", "id")),
@@ -553,8 +591,14 @@ def day_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveDayForm(request.POST)
     if form.is_valid():
         with transaction.atomic():
-            days = list(day.plan.days.select_for_update().order_by("position", "id"))
-            index = next(i for i, d in enumerate(days) if d.id == day.id)
+            # Lock in id order (the same in every session, so two moves cannot deadlock)
+            # and sort afterwards: rows sorted before the lock wait keep their old order
+            # when another move changes them meanwhile, and that other move would be undone.
+            locked = day.plan.days.select_for_update().order_by("id")
+            days = sorted(locked, key=lambda d: (d.position, d.id))
+            index = next((i for i, d in enumerate(days) if d.id == day.id), None)
+            if index is None:
+                raise Http404("That day was deleted meanwhile.")
             other = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
             if 0 <= other < len(days):
                 days[index], days[other] = days[other], days[index]
@@ -595,13 +639,19 @@ def day_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
     plan = day.plan
-    if plan.days.count() == 1:
-        messages.error(request, "A plan keeps at least one day; delete the plan instead.")
-        return redirect(day.get_absolute_url())
     name = day.name
     with transaction.atomic():
-        _log(request, day, "day-deleted", f"Deleted {name} from “{plan.name}”")
-        day.delete()
+        # The day, then the plan (the order item writes take them in): no item is added to
+        # the day while it goes, and of two days deleted at once the second one is kept.
+        _lock_day(day)
+        _lock_plan(plan)
+        last = plan.days.count() == 1
+        if not last:
+            _log(request, day, "day-deleted", f"Deleted {name} from “{plan.name}”")
+            day.delete()
+    if last:
+        messages.error(request, "A plan keeps at least one day; delete the plan instead.")
+        return redirect(day.get_absolute_url())
     messages.success(request, f"Deleted {name}.")
     return _redirect_or_client(request, plan.get_absolute_url())
 
@@ -615,7 +665,10 @@ def unit_set(request: HttpRequest) -> HttpResponse:
         profile.display_unit = form.cleaned_data["unit"]
         profile.save(update_fields=["display_unit", "updated_at"])
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # A path on this site only: redirect() takes a bare word ("a b") for a view name (a 500).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = reverse("planner:plan_list")
     if request.htmx:
         return trigger_client_event(HttpResponse(status=204), DAY_CHANGED)
@@ -660,6 +713,9 @@ def item_swap(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(day.get_absolute_url())
     old_name = item.food.name
     with transaction.atomic():
+        _lock_day(day)
+        if not day.items.filter(pk=item.pk).exists():
+            return _item_gone(request, day)
         # Same grams: swaps have similar energy per 100 g, so the meal stays about as big.
         item.food = chosen
         item.portion = None
