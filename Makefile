@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint serve setup data bench clean
+.PHONY: run test lint serve setup data bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# Backups of whatever DATABASE_URL names (SQLite by default); see README, Backup and restore.
+# Without SECRET_KEY in the environment (a development machine) they run as `make run` does.
+MANAGE_ENV = $(if $(SECRET_KEY),,DEBUG=1)
+
+backup: $(STAMP)
+	$(MANAGE_ENV) $(PY) manage.py backup_db $(if $(FILE),--output "$(FILE)")
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/mgk-....sqlite3 (or .pgdump)"; exit 2; }
+	$(MANAGE_ENV) $(PY) manage.py restore_db "$(FILE)"
 
 bench: $(STAMP)
 	$(PY) bench/run.py

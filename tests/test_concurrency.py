@@ -7,24 +7,32 @@ end state, which must be one a serial order of the same requests could have
 produced: no lost items, no item brought back after its removal, positions
 that still order the items, and totals equal to a sum done here from the items.
 
-The overlapping tests need PostgreSQL (CI runs the suite on it too). The
+The overlapping threads need PostgreSQL (CI runs the suite on it too). The
 SQLite test database is an in-memory, shared-cache database: there a second
 writer gets "database table is locked" at once instead of waiting, so it
 cannot stand in for the real file database, where WAL and BEGIN IMMEDIATE
-make writers wait their turn. Tests that force one interleaving step by step
-(rather than by overlapping) run on both.
+make writers wait their turn. On SQLite, two processes overlap instead, on a
+copy of the test database in a file, opened with the production settings.
+Tests that force one interleaving step by step run on both.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test import Client
@@ -364,6 +372,94 @@ def test_deleting_the_two_days_of_a_plan_at_once_keeps_one(patient, dietitian, p
     run_together(*(partial(delete, c, n) for n, c in enumerate(sessions)))
 
     assert [plan.days.count() for plan in plans] == [1] * len(plans)
+
+
+# --- overlapping processes on a SQLite file (production settings) ----------------------
+
+SESSION_PROCESS = """
+import json, os, sys, time
+from pathlib import Path
+
+import django
+
+django.setup()
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import setup_test_environment
+
+setup_test_environment()  # lets the test client's host in
+username, go, posts = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+client = Client()
+client.force_login(get_user_model().objects.get(username=username))
+while not go.exists():
+    time.sleep(0.005)
+for url, data in posts:
+    status = client.post(url, data).status_code
+    if status != 302:
+        sys.exit(f"{url} answered {status}")
+"""
+
+
+def run_processes_on_a_file_copy(tmp_path: Path, sessions: list[tuple[str, list]]) -> None:
+    """Run each session's posts in its own process against a file copy of the test database.
+
+    The processes open the file with the app's own settings (WAL, BEGIN IMMEDIATE, a
+    busy timeout), start their posts together, and the file is copied back after.
+    """
+    file = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(file) as copy:
+        connection.connection.backup(copy)
+    go = tmp_path / "go"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{file}",
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+    }
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", SESSION_PROCESS, username, str(go), json.dumps(posts)],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for username, posts in sessions
+    ]
+    go.touch()
+    failures = [child.communicate(timeout=300)[1] for child in children if child.wait(300)]
+    assert not failures, failures
+    with sqlite3.connect(file) as copy:
+        copy.backup(connection.connection)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the threads above cover PostgreSQL")
+def test_two_processes_adding_to_one_day_of_a_sqlite_file_keep_every_item(
+    patient, dietitian, foods, day, tmp_path
+):
+    url = reverse("planner:item_add", args=[day.id])
+
+    def posts(who: int) -> list:
+        mine = [
+            (url, {"food": foods[n % 3].id, "meal": MEALS[n % 4], "grams": 10 + n + who / 10})
+            for n in range(20)
+        ]
+        # Both sessions first send the same five forms (one key each), a double submit
+        # from two places at the very same moment: one item per form.
+        shared = [
+            (url, {"food": foods[0].id, "meal": "snack", "key": f"shared-{n:02d}"})
+            for n in range(5)
+        ]
+        return shared + [(u, {**d, "key": f"own-{who}-{n:02d}"}) for n, (u, d) in enumerate(mine)]
+
+    run_processes_on_a_file_copy(tmp_path, [("patient", posts(0)), ("dana", posts(1))])
+
+    items = assert_totals_match_items(day)
+    assert len(items) == 45
+    assert sorted(i.submission_key for i in items if i.submission_key.startswith("shared")) == [
+        f"shared-{n:02d}" for n in range(5)
+    ]
+    assert_positions_order_the_items(day)
 
 
 # --- one interleaving, forced step by step (SQLite and PostgreSQL) ----------------------
