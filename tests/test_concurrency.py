@@ -195,6 +195,9 @@ def test_two_sessions_adding_20_items_each_to_one_day_keep_all_40(patient, dieti
         f"add-{w}-{n:02d}-form" for w in range(2) for n in range(20)
     }
     assert_positions_order_the_items(day)
+    # Each new item goes after every item committed before it.
+    by_position = MealItem.objects.filter(day=day).order_by("position")
+    assert list(by_position.values_list("id", flat=True)) == sorted(i.id for i in items)
     assert HistoryEvent.objects.filter(action="item-added").count() == 40
 
 
