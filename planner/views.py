@@ -143,6 +143,10 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
     name = plan.name
     with transaction.atomic():
+        # Its days, then the plan (the order item writes take them in, see _lock_day): an
+        # item added meanwhile would make deleting its day fail at commit.
+        list(plan.days.select_for_update(no_key=True).order_by("id").values_list("id"))
+        _lock_plan(plan)
         history.record(request.user, plan.owner, "plan-deleted", f"Deleted plan “{name}”")
         plan.delete()
     messages.success(request, f"Plan “{name}” deleted.")

@@ -363,6 +363,34 @@ def test_adding_to_a_day_while_it_is_deleted_answers_without_error(
 
 
 @needs_postgres
+def test_adding_to_a_plan_while_it_is_deleted_answers_without_error(
+    patient, dietitian, plan_for, foods
+):
+    plans = [plan_for(patient, name=f"Plan {n}", days=2) for n in range(8)]
+    adder, deleter = session_for(patient), session_for(dietitian)
+    answers = []
+
+    def add(barrier: threading.Barrier) -> None:
+        for n, plan in enumerate(plans):
+            day = plan.days.order_by("position").last()
+            barrier.wait()
+            data = {"food": foods[0].id, "meal": "lunch", "key": f"doomed-plan-{n:02d}"}
+            response = adder.post(reverse("planner:item_add", args=[day.id]), data)
+            answers.append(response.status_code)
+
+    def delete(barrier: threading.Barrier) -> None:
+        for plan in plans:
+            barrier.wait()
+            post(deleter, "planner:plan_delete", plan.id, {})
+
+    run_together(add, delete)
+
+    assert set(answers) <= {302, 404}, answers
+    assert not PlanDay.objects.exists()
+    assert not MealItem.objects.exists()
+
+
+@needs_postgres
 def test_deleting_the_two_days_of_a_plan_at_once_keeps_one(patient, dietitian, plan_for):
     sessions = [session_for(patient), session_for(dietitian)]
     plans = [plan_for(patient, name=f"Plan {n}", days=2) for n in range(6)]
