@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _safe_next(request: HttpRequest) -> str:
     # An invitation link sends people here with ?next=; only our own paths count.
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() would take a bare word ("a b") for a view name (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

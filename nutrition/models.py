@@ -21,6 +21,7 @@ NUTRIENT_FIELDS = (
     "phosphorus_mg",
     "calcium_mg",
 )
+SEARCH_NAME_MAX = 255
 
 
 class FoodGroup(models.Model):
@@ -67,7 +68,7 @@ class Food(models.Model):
 
     name = models.CharField(max_length=255)
     # Case- and accent-folded copy of the name that search matches against.
-    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    search_name = models.CharField(max_length=SEARCH_NAME_MAX, editable=False, db_index=True)
     source = models.CharField(max_length=16, choices=Source.choices)
     source_id = models.CharField(max_length=32)
     group = models.ForeignKey(
@@ -152,7 +153,9 @@ class Food(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_name = normalize(self.name)
+        # Folding can lengthen a name ("ß" → "ss", "ﷺ" → 18 letters): cut it to the column,
+        # which PostgreSQL enforces (a 500 otherwise); the cut tail is only not searchable.
+        self.search_name = normalize(self.name)[:SEARCH_NAME_MAX]
         with recording(self):
             super().save(*args, **kwargs)
 
