@@ -86,7 +86,7 @@ def restore(path: Path | str, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def backup_kind(path: Path) -> str | None:
-    """ "sqlite" or "postgresql" from the file's first bytes; None for anything else."""
+    """Which database a backup is for, from its first bytes; None if it is no backup."""
     with path.open("rb") as file:
         head = file.read(len(SQLITE_MAGIC))
     if head.startswith(SQLITE_MAGIC):

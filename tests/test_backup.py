@@ -399,6 +399,17 @@ def test_restore_db_refuses_a_sqlite_file_of_another_app(world, tmp_path):
     assert Plan.objects.exists()
 
 
+def test_restore_db_refuses_a_truncated_backup_and_changes_nothing(world, tmp_path):
+    out = tmp_path / f"mgk{SUFFIX}"
+    call_command("backup_db", "--output", str(out))
+    truncated = tmp_path / f"truncated{SUFFIX}"
+    truncated.write_bytes(out.read_bytes()[: out.stat().st_size // 3])
+    before = snapshot()
+    with pytest.raises(CommandError, match="Nothing changed"):
+        call_command("restore_db", str(truncated), "--noinput")
+    assert_same_rows(snapshot(), before)
+
+
 def test_restore_db_asks_first_and_a_no_changes_nothing(world, tmp_path, monkeypatch):
     out = tmp_path / f"mgk{SUFFIX}"
     call_command("backup_db", "--output", str(out))
