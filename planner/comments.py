@@ -213,11 +213,22 @@ def _save(
     request: HttpRequest, thread: Thread, form: CommentForm, item: MealItem | None = None
 ) -> Comment:
     with transaction.atomic():
+        if item is not None:
+            # Take the day's write lock (as the day editor does) so the item cannot
+            # be removed under us; if it went meanwhile, the comment stays on the
+            # day with the item's label, as it would after a later removal.
+            PlanDay.objects.select_for_update(no_key=True).filter(pk=item.day_id).exists()
+            if not MealItem.objects.filter(pk=item.pk).exists():
+                label, item = item_label(item), None
+            else:
+                label = item_label(item)
+        else:
+            label = ""
         comment = Comment.objects.create(
             plan=thread.plan,
             day=thread.day,
             item=item,
-            item_label=item_label(item) if item else "",
+            item_label=label,
             author=request.user,
             body=form.cleaned_data["body"],
         )

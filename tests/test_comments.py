@@ -410,3 +410,28 @@ def test_the_inbox_lists_unread_first_and_can_mark_everything_read(
     assert response.status_code == 302
     assert unread_count(patient) == 0
     assert client.get(reverse("planner:comments_mark_read")).status_code == 405
+
+
+def test_a_comment_on_an_item_removed_meanwhile_stays_on_the_day(
+    db, make_user, plan_for, food, item
+):
+    from django.test import RequestFactory
+
+    from planner.comments import CommentForm, Thread, _save
+
+    owner = make_user("ida")
+    plan = plan_for(owner)
+    day = plan.days.get()
+    gone = item(day, food("Bananas, raw", potassium_mg=358), grams=118)
+    request = RequestFactory().post("/")
+    request.user = owner
+    form = CommentForm({"body": "Was this one ok?"})
+    assert form.is_valid()
+    stale = type(gone).objects.select_related("food", "portion").get(pk=gone.pk)
+    gone.delete()  # another window removes it between reading and saving
+
+    comment = _save(request, Thread(plan, day), form, item=stale)
+
+    assert comment.item is None
+    assert comment.day == day
+    assert "Bananas, raw" in comment.item_label
