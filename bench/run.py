@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Run every benchmark in bench/ (bench_*.py), one after another (`make bench`).
 
-    .venv/bin/python bench/run.py             # all of them
+    .venv/bin/python bench/run.py             # all of them but the slow ones
     .venv/bin/python bench/run.py search day  # those whose name contains a word given
+    .venv/bin/python bench/run.py --scale     # the slow ones too (500,000 foods: minutes)
 
 Each benchmark runs on fresh SQLite databases and also on PostgreSQL when
 DATABASE_URL points at one; see bench/README.md. Exits 1 if any failed.
@@ -16,10 +17,15 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
+# Benchmarks that take minutes: they run only with --scale.
+SLOW = {"bench_search_scale"}
 
 
-def main(words: list[str]) -> int:
+def main(args: list[str]) -> int:
+    words = [arg for arg in args if arg != "--scale"]
     scripts = sorted(BENCH_DIR.glob("bench_*.py"))
+    if "--scale" not in args:
+        scripts = [s for s in scripts if s.stem not in SLOW]
     if words:
         scripts = [s for s in scripts if any(word in s.stem for word in words)]
     if not scripts:
