@@ -137,11 +137,15 @@ def _record_lines(text: str) -> list[int]:
     """The line each CSV record starts on (header included); blank lines are skipped
     as pandas skips them, and a quoted cell may span lines."""
     starts, previous = [], 0
-    reader = csv.reader(io.StringIO(text))
-    for record in reader:
-        if record:
-            starts.append(previous + 1)
-        previous = reader.line_num
+    # newline="": a lone "\r" ends a record for pandas, so it must here too (else a 500).
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            if record:
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error:
+        pass  # a cell past csv's size limit: later records fall back to one line each
     return starts
 
 

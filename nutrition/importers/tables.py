@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 MAX_ERRORS = 100
+# The largest whole number a column of kind "int" takes: every id in FDC is far below.
+MAX_WHOLE_NUMBER = 2**53
 # Big files (FDC's food_nutrient.csv has tens of millions of rows) are read in slices.
 CHUNK_ROWS = 200_000
 # UTF-8; "-sig" also accepts a file after a spreadsheet added a byte-order mark.
@@ -142,10 +144,13 @@ def record_lines(path: Path) -> list[int]:
     with path.open(newline="", encoding=ENCODING) as handle:
         reader = csv.reader(handle)
         previous = 0
-        for record in reader:
-            if record:
-                starts.append(previous + 1)
-            previous = reader.line_num
+        try:
+            for record in reader:
+                if record:
+                    starts.append(previous + 1)
+                previous = reader.line_num
+        except csv.Error:
+            pass  # a cell past csv's size limit: later records fall back to one line each
     return starts
 
 
@@ -226,6 +231,14 @@ class TableReader:
                 name, column.name, invalid, lambda i, raw=raw, e=expected: f"{raw[i]!r} is not {e}"
             )
             number = number.where(~invalid)
+            if column.kind == "int":
+                # Past 2**53 a float no longer holds every whole number, and the Int64
+                # conversion below failed on such a cell (a TypeError, not a row error).
+                huge = number.abs() > MAX_WHOLE_NUMBER
+                self.errors.add_rows(
+                    name, column.name, huge, lambda i, raw=raw: f"{raw[i]} is too large"
+                )
+                number = number.where(~huge)
             if column.minimum is not None:
                 low = number < column.minimum
                 self.errors.add_rows(
