@@ -139,8 +139,8 @@ def search_foods(
     rows: list[tuple[int, str]] = []
     steps = (_whole_query_step, _first_word_step, _word_start_step, _inside_word_step)
     for step in steps[1:] if len(tokens) == 1 else steps:
-        # A step runs only when the ones before found fewer than `limit`, so
-        # nothing they found is cut off: leaving it out is exact.
+        # Each step leaves out what the steps before found; there are fewer than
+        # `limit` of those, or it would not run.
         remaining = foods.exclude(id__in=[food_id for food_id, _ in rows]) if rows else foods
         found = step(remaining, tokens)
         if found is not None:
