@@ -250,3 +250,21 @@ def test_sqlite_answers_search_from_its_fts5_tables(food):
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             plan = " | ".join(row[-1] for row in cursor.fetchall())
             assert "VIRTUAL TABLE INDEX" in plan, plan
+
+
+def test_a_lost_sqlite_trigger_is_put_back_after_migrate(food):
+    from django.db import connection
+
+    from nutrition.apps import SEARCH_TRIGGERS, repair_sqlite_search_index
+    from nutrition.search import search_foods
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 triggers exist on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER nutrition_food_search_insert")
+    repair_sqlite_search_index()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        assert {row[0] for row in cursor.fetchall()} >= SEARCH_TRIGGERS
+    food("Quinoa, cooked")
+    assert [f.name for f in search_foods("quino")] == ["Quinoa, cooked"]
