@@ -119,6 +119,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_CALLABLE = "planner.auth.axes_username"
+# Keep the failed attempts the lock needs, not a log of every login with its address.
+AXES_DISABLE_ACCESS_LOG = True
 # The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy
 # that is the proxy's, so the pair becomes username-only there (README, Security).
 

@@ -141,3 +141,10 @@ def test_the_admin_login_is_limited_too(client, patient):
     response = client.post(url, {"username": "patient", "password": PASSWORD}, REMOTE_ADDR=HOME)
     assert response.status_code == 429
     assert _signed_in_as(client) is None
+
+
+def test_successful_logins_are_not_logged(client, patient):
+    from axes.models import AccessLog
+
+    assert _login(client, "patient", PASSWORD).status_code == 302
+    assert not AccessLog.objects.exists()

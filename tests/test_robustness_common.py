@@ -8,6 +8,7 @@ rejected request wrote nothing and an accepted one wrote only what it should.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,14 +20,16 @@ from hypothesis import strategies as st
 # Modest example counts keep the whole suite fast; each test still sees dozens of
 # hostile inputs on every run, different ones each time. No example database in
 # the work tree: a failure prints the example and a blob to reproduce it.
+# ROBUSTNESS_EXAMPLES=500 makes a deeper search by hand (FEW tests get a third).
+EXAMPLES = int(os.environ.get("ROBUSTNESS_EXAMPLES", "40"))
 ROBUST = settings(
-    max_examples=40,
+    max_examples=EXAMPLES,
     deadline=None,
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-FEW = settings(ROBUST, max_examples=15)
+FEW = settings(ROBUST, max_examples=max(EXAMPLES // 3, 10))
 
 # Text people and programs really send by mistake or on purpose.
 NASTY = [
