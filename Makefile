@@ -60,5 +60,16 @@ restore: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# The load test (bench/load/, bench/README.md): Locust against gunicorn and PostgreSQL.
+# It creates and drops its own database; LOAD_ARGS passes options to run_load.py.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+.PHONY: load
+load: $(BENCH_STAMP)
+	$(PY) bench/load/run_load.py $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
