@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/load/run_load.py                       # the default steps
     .venv/bin/python bench/load/run_load.py --users 20,40 --duration 60 --workers 2 --threads 4
+    .venv/bin/python bench/load/run_load.py --commit HEAD         # serve a commit, not this tree
     .venv/bin/python bench/load/run_load.py --profile 30          # then py-spy on the workers
 
 1. Creates a fresh database `mgk_load_<random>` beside the one --database-url
@@ -491,13 +492,15 @@ def main() -> int:
         default=url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_DATABASE,
         help="the load test creates and drops its own database beside this one",
     )
-    parser.add_argument("--users", default="10,20,30,40,60,80", help="user counts, in order")
+    parser.add_argument("--users", default="10,20,30,40,45,50,60", help="user counts, in order")
     parser.add_argument("--spawn-rate", type=float, default=4.0, help="users started per second")
     parser.add_argument("--duration", type=float, default=60.0, help="steady seconds per step")
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument("--accounts", type=int, default=0, help="default: the largest step")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # 2 cores: 5 sync workers (2 × cores + 1, gunicorn's rule) kept p95 lowest; 4 sync
+    # workers, 2 × 4 and 3 × 2 gthread workers failed at fewer users (bench/README.md).
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="over 1: gthread workers")
     parser.add_argument(
         "--keep-alive",
         type=int,
