@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, FoodMerge, Portion
@@ -310,6 +310,11 @@ def load_foods(directory: Path | None = None) -> LoadReport:
         food_ids, created, updated, stale, kept = _sync_foods(foods, group_ids)
         portions = _sync_portions(foods, food_ids)
         supplements = _sync_supplements()
+    if connection.vendor == "postgresql":
+        # Fresh statistics let the planner use the search indexes at once; a server
+        # without autovacuum would otherwise scan every food for each search.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE nutrition_food, nutrition_portion")
     return LoadReport(
         groups_created=groups_created,
         groups_updated=groups_updated,
