@@ -6,9 +6,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from config.redirects import safe_path
 
 SESSION_BACKEND = "planner.auth.RoleAwareBackend"
 
@@ -30,13 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str:
     # An invitation link sends people here with ?next=; only our own paths count.
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A path only: redirect() would take a bare word ("a b") for a view name (a 500).
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+    return safe_path(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 @require_http_methods(["GET", "POST"])

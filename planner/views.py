@@ -18,11 +18,11 @@ from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from config.redirects import safe_path
 from nutrition.models import Food, Portion
 from nutrition.search import search_foods
 from planner import history, intake, warnings
@@ -668,12 +668,7 @@ def unit_set(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         profile.display_unit = form.cleaned_data["unit"]
         profile.save(update_fields=["display_unit", "updated_at"])
-    next_url = request.POST.get("next", "")
-    # A path on this site only: redirect() takes a bare word ("a b") for a view name (a 500).
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, request.is_secure()
-    ):
-        next_url = reverse("planner:plan_list")
+    next_url = safe_path(request, request.POST.get("next", "")) or reverse("planner:plan_list")
     if request.htmx:
         return trigger_client_event(HttpResponse(status=204), DAY_CHANGED)
     return redirect(next_url)
