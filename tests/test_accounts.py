@@ -137,3 +137,42 @@ def test_password_reset_sends_a_working_link(client, patient):
 def test_password_reset_for_an_unknown_address_sends_nothing(client, db):
     client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
     assert mail.outbox == []
+
+
+def _sign_up(client, username: str, email: str):
+    return client.post(
+        "/accounts/signup/",
+        {
+            "username": username,
+            "email": email,
+            "password1": "kidney-Beans-42",
+            "password2": "kidney-Beans-42",
+        },
+    )
+
+
+def test_sign_up_refuses_an_email_another_account_has_whatever_its_case(client, patient):
+    # A reset link for that address would otherwise go to both accounts.
+    response = _sign_up(client, "amir", "  Patient@EXAMPLE.org ")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["email"]
+    assert "Another account already uses this e-mail address" in errors["email"][0]
+    assert "Another account already uses this e-mail address" in response.content.decode()
+    assert not get_user_model().objects.filter(username="amir").exists()
+
+
+def test_sign_up_accepts_an_email_nobody_has(client, patient):
+    assert _sign_up(client, "amir", "amir@example.org").status_code == 302
+    assert get_user_model().objects.get(username="amir").email == "amir@example.org"
+
+
+def test_password_reset_answers_the_same_whether_or_not_the_address_has_an_account(client, patient):
+    # Pins Django's behaviour: the reset form reveals nothing about who has an account.
+    known = client.post("/accounts/password_reset/", {"email": "patient@example.org"})
+    unknown = client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.headers["Location"] == unknown.headers["Location"]
+    assert len(mail.outbox) == 1
+    done = client.get(known.headers["Location"])
+    assert "If an account uses that address" in done.content.decode()
