@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,7 +25,14 @@ from nutrition.curation import csvfile, uploads
 from nutrition.curation.merge import check_merge, merge_foods, usage_count
 from nutrition.history import food_entries
 from nutrition.importers.fdc import FDCImportError
-from nutrition.models import Food, FoodGroup, FoodMerge, Portion, SupplementFacts
+from nutrition.models import (
+    Food,
+    FoodGroup,
+    FoodMerge,
+    Portion,
+    SupplementFacts,
+    visible_to_curators,
+)
 
 # The food list has ten columns; the app list sidebar would squeeze it into a scroll box
 # on a laptop screen. The admin index and breadcrumbs still lead everywhere.
@@ -38,6 +46,79 @@ CONTENT_FIELDS = ("name", "group_id", "kind", "contains_kcl", "verified", *plaus
 
 def _amount(value: float | None, unit: str = "mg") -> str:
     return "unknown" if value is None else f"{value:,.0f} {unit}"
+
+
+def _food_visible(food_id: int) -> bool:
+    """Whether curators may see the food, or, once it is deleted, its last recorded state."""
+    if Food.objects.filter(pk=food_id).exists():
+        return Food.objects.filter(visible_to_curators(), pk=food_id).exists()
+    last = Food.history.filter(id=food_id).order_by("-history_date", "-history_id").first()
+    return (
+        last is not None
+        and Food.history.filter(visible_to_curators(), history_id=last.history_id).exists()
+    )
+
+
+class VisibleFoodRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw id box names the food whose id it holds; never a private one."""
+
+    def label_and_url_for_value(self, value):
+        try:
+            visible = Food.objects.filter(visible_to_curators(), pk=value).exists()
+        except (TypeError, ValueError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value) if visible else ("", "")
+
+
+class CuratorPrivacyMixin:
+    """A user's private food stays out of every admin view of foods and of what hangs off
+    them: lists, change and delete pages, actions, history and revert, the food box of a
+    portion or supplement facts. The rule itself is models.visible_to_curators.
+
+    django-simple-history's history pages do not go through get_queryset for an object
+    they can rebuild from its records (a revert, a deleted row), hence the checks below.
+    """
+
+    # How the admin's model reaches its food: a lookup prefix and the attribute with its id.
+    food_path = "food__"
+    food_id_field = "food_id"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(visible_to_curators(self.food_path))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.remote_field.model is Food:
+            kwargs["queryset"] = Food.objects.filter(visible_to_curators())
+            if db_field.name in self.raw_id_fields:
+                kwargs["widget"] = VisibleFoodRawIdWidget(
+                    db_field.remote_field, self.admin_site, using=kwargs.get("using")
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _require_visible(self, request: HttpRequest, object_id: str) -> None:
+        # simple-history would also fail on a non-numeric id with a 500; answer 404.
+        if not object_id.isdigit():
+            raise Http404
+        if self.model._default_manager.filter(pk=object_id).exists():
+            if not self.get_queryset(request).filter(pk=object_id).exists():
+                raise Http404
+            return
+        # A deleted row: its last recorded state says which food it belonged to.
+        last = (
+            self.model.history.filter(id=object_id).order_by("-history_date", "-history_id").first()
+        )
+        if last is None or not _food_visible(getattr(last, self.food_id_field)):
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not version_id.isdigit():
+            raise Http404
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class MissingMineralFilter(admin.SimpleListFilter):
@@ -144,7 +225,9 @@ class FoodForm(forms.ModelForm):
 
 
 @admin.register(Food)
-class FoodAdmin(SimpleHistoryAdmin):
+class FoodAdmin(CuratorPrivacyMixin, SimpleHistoryAdmin):
+    food_path = ""
+    food_id_field = "id"
     form = FoodForm
     list_display = (
         "name",
@@ -206,8 +289,6 @@ class FoodAdmin(SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            # A user's food is private until its author sends it for review.
-            .filter(~Q(source=Food.Source.USER) | Q(review_status=Food.Review.PENDING))
             # The default portion in the same query: the list costs no query per row.
             .annotate(
                 portion_grams=Subquery(first.values("grams")[:1]),
@@ -297,9 +378,7 @@ class FoodAdmin(SimpleHistoryAdmin):
     # -- history ---------------------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
-        # simple-history would fail on a non-numeric id with a 500; answer 404.
-        if not object_id.isdigit():
-            raise Http404
+        self._require_visible(request, object_id)
         entries = [e for e in food_entries(int(object_id)) if e.subject != "food"]
         return super().history_view(
             request, object_id, {**(extra_context or {}), "portion_entries": entries}
@@ -308,6 +387,7 @@ class FoodAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not (object_id.isdigit() and version_id.isdigit()):
             raise Http404
+        self._require_visible(request, object_id)
         if request.method == "POST":
             record = Food.history.filter(id=object_id, history_id=version_id).first()
             if record is not None:
@@ -538,7 +618,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Portion)
-class PortionAdmin(SimpleHistoryAdmin):
+class PortionAdmin(CuratorPrivacyMixin, SimpleHistoryAdmin):
     list_display = ("label", "grams", "food")
     list_select_related = ("food",)
     search_fields = ("food__name", "label")
@@ -550,7 +630,7 @@ class PortionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupplementFacts)
-class SupplementFactsAdmin(SimpleHistoryAdmin):
+class SupplementFactsAdmin(CuratorPrivacyMixin, SimpleHistoryAdmin):
     list_display = ("food", "mineral", "use", "elemental_mg_per_unit", "unit")
     list_select_related = ("food",)
     search_fields = ("food__name", "salt_form")

@@ -36,6 +36,15 @@ class FoodGroup(models.Model):
         return self.name
 
 
+def visible_to_curators(prefix: str = "") -> models.Q:
+    """The foods curators may see: a user's food is private until its author sends it
+    for review. `prefix` leads from another model to its food ("food__"); the
+    historical food model has the same fields, so the rule works on it too."""
+    return ~models.Q(**{f"{prefix}source": Food.Source.USER}) | models.Q(
+        **{f"{prefix}review_status": Food.Review.PENDING}
+    )
+
+
 class FoodQuerySet(models.QuerySet):
     def public(self) -> FoodQuerySet:
         return self.exclude(source=Food.Source.USER)
