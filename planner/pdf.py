@@ -9,13 +9,9 @@ Two audiences:
 - `private`: the owner or their dietitian, signed in. The owner's display
   name, the plan's notes and the dietitian's comments (comments on the plan
   by anyone but the owner) are included: "the dietitian's notes".
-- `public`: a share link. Only what the sharer chose: the owner's display
-  name if `show_name`, otherwise no name. The plan's notes are shown (they
-  belong to the plan, and the share form says so); comments are not: they
-  are a private conversation. Lab results (serum K and Mg, eGFR), birth
-  date, username and e-mail never appear: warnings are worded from a copy of
-  the profile without lab values, while the targets (and so the limits the
-  warnings test) still come from the real profile.
+- `public`: a share link. `planner.public_report` builds it from an
+  allow-list: the meals and totals always, the rest only as the sharer
+  chose, and never anything from the owner's profile, comments or history.
 
 PDF: reportlab's platypus, pure pip, no system libraries. Text goes through
 reportlab's bundled Bitstream Vera fonts (embedded, with a Unicode map) so
@@ -27,10 +23,10 @@ targets, medicines, days, items, totals, and comments for a private report).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
 
@@ -109,6 +105,9 @@ class Report:
     notes: str
     dietitian_notes: list[ReportNote] = field(default_factory=list)
     generated_at: dt.datetime = field(default_factory=timezone.now)
+    # A share link shows targets, totals against them and warnings only when the
+    # sharer ticks it; private reports always do.
+    show_targets: bool = True
 
     @property
     def warning_count(self) -> int:
@@ -122,17 +121,6 @@ def _owner_profile(plan: Plan) -> tuple[Profile, bool]:
     if profile is None:
         return Profile(user_id=plan.owner_id), False
     return profile, True
-
-
-def without_labs(profile: Profile) -> Profile:
-    """A copy of `profile` with no lab values, for wording public warnings. Never saved."""
-    public = copy.copy(profile)
-    public.serum_k = None
-    public.serum_mg = None
-    public.egfr = None
-    public.labs_date = None
-    public.birth_date = None
-    return public
 
 
 def _items_by_day(plan: Plan) -> dict[int, list[MealItem]]:
@@ -194,11 +182,12 @@ def _dietitian_notes(plan: Plan) -> list[ReportNote]:
     return notes
 
 
-def build_report(plan: Plan, *, public: bool, show_name: bool = False) -> Report:
-    profile, saved = _owner_profile(plan)
-    medicine_codes = profile.medicine_codes if saved else []
-    targets = resolve(profile, custom=None if saved else [], medicine_codes=medicine_codes)
-    wording_profile = without_labs(profile) if public else profile
+def report_days(
+    plan: Plan,
+    rows_for: Callable[[DayTotals], list[TotalRow]],
+    warnings_for: Callable[[PlanDay, DayTotals, list[MealItem]], list[warning_rules.Warning]],
+) -> list[ReportDay]:
+    """Every day of `plan` with its meals, totals, and the rows and warnings the caller allows."""
     days = list(plan.days.all())
     items = _items_by_day(plan)
     totals = totals_for_days([d.pk for d in days])
@@ -212,30 +201,48 @@ def build_report(plan: Plan, *, public: bool, show_name: bool = False) -> Report
                 number=number,
                 meals=_meals(day_items),
                 totals=day_totals,
-                rows=totals_rows(day_totals.total, targets, "mg"),
-                warnings=[
-                    _readable(w)
-                    for w in warning_rules.evaluate(
-                        wording_profile,
-                        day.pk,
-                        totals=day_totals,
-                        targets=targets,
-                        items=day_items,
-                        medicine_codes=medicine_codes,
-                        suggest=False,
-                    )
-                ],
+                rows=rows_for(day_totals),
+                warnings=warnings_for(day, day_totals, day_items),
             )
         )
-    person = actor_name(plan.owner) if (show_name or not public) else ""
+    return report_days
+
+
+def owner_targets(plan: Plan) -> tuple[Profile, ProfileTargets, list[str]]:
+    """The plan owner's profile (never created here), targets and medicine codes."""
+    profile, saved = _owner_profile(plan)
+    medicine_codes = profile.medicine_codes if saved else []
+    targets = resolve(profile, custom=None if saved else [], medicine_codes=medicine_codes)
+    return profile, targets, medicine_codes
+
+
+def build_report(plan: Plan) -> Report:
+    """The report for the signed-in owner or their dietitian: everything, comments included.
+
+    A share link's report is `planner.public_report.build_public_report`.
+    """
+    profile, targets, medicine_codes = owner_targets(plan)
+
+    def warnings_for(day: PlanDay, day_totals: DayTotals, items: list[MealItem]):
+        found = warning_rules.evaluate(
+            profile,
+            day.pk,
+            totals=day_totals,
+            targets=targets,
+            items=items,
+            medicine_codes=medicine_codes,
+            suggest=False,
+        )
+        return [_readable(w) for w in found]
+
     return Report(
         plan=plan,
-        public=public,
-        person=person,
+        public=False,
+        person=actor_name(plan.owner),
         targets=targets,
-        days=report_days,
+        days=report_days(plan, lambda t: totals_rows(t.total, targets, "mg"), warnings_for),
         notes=plan.notes,
-        dietitian_notes=[] if public else _dietitian_notes(plan),
+        dietitian_notes=_dietitian_notes(plan),
     )
 
 
@@ -338,8 +345,9 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     if report.public:
         story.append(
             Paragraph(
-                "Shared read-only from MgK Planner. It shows no birth date, e-mail or lab "
-                "results" + ("" if report.person else ", and no name") + ".",
+                "Shared read-only from MgK Planner. It never shows a username, e-mail, birth "
+                "date, kidney status, lab results, medicines, reasons for targets, comments or "
+                "history" + ("" if report.person else ", nor who the plan is for") + ".",
                 small,
             )
         )
@@ -356,11 +364,14 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
                 bound.append(f"at least {format_amount(target.minimum)} mg")
             if target.maximum is not None:
                 bound.append(f"at most {format_amount(target.maximum)} mg")
-            source = target.source + (
-                " (a design choice of this app)" if target.design_choice else ""
-            )
-            if target.reason:
-                source += f". Reason: {target.reason}"
+            if report.public:
+                source = "Where it comes from is not shared."
+            else:
+                source = target.source + (
+                    " (a design choice of this app)" if target.design_choice else ""
+                )
+                if target.reason:
+                    source += f". Reason: {target.reason}"
             rows.append(
                 [
                     Paragraph(_t(target.label), cell),
@@ -381,7 +392,12 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
         story.append(table)
     elif report.targets.missing_basics:
         story.append(
-            Paragraph("No magnesium or potassium targets: the profile lacks age or sex.", small)
+            Paragraph(
+                "No daily targets are set for this person."
+                if report.public
+                else "No magnesium or potassium targets: the profile lacks age or sex.",
+                small,
+            )
         )
 
     # 17.4 cm between the margins; "unknown" must fit a number column unbroken.
@@ -428,6 +444,8 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
         table.setStyle(TableStyle(style))
         story.append(table)
 
+        if not report.show_targets:
+            continue
         # Totals against targets.
         lines = []
         for row in report_day.rows:
@@ -524,14 +542,14 @@ def pdf_response(report: Report, *, headers: dict[str, str] | None = None) -> Ht
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    return pdf_response(build_report(plan, public=False))
+    return pdf_response(build_report(plan))
 
 
 @login_required
 @require_GET
 def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    report = build_report(plan, public=False)
+    report = build_report(plan)
     return render(
         request,
         "planner/print_plan.html",

@@ -6,12 +6,11 @@ Dr Lee") and shows the owner's display name only if asked. The token is
 `secrets.token_urlsafe(32)` (256 random bits); the link can be withdrawn at
 any time, and creating or withdrawing one is recorded in the history.
 
-The public page `/share/<token>/` (and its PDF) shows the plan's days and
-items, totals against the owner's targets and the warnings, built by
-`planner.pdf.build_report(public=True)`: no username, e-mail, birth date or
-lab values, and no name unless chosen; the plan's notes yes, comments no
-(they are a private conversation). It has no form and sets no cookie; it is
-sent with `Referrer-Policy: no-referrer` (the token must not leak to sites it
+The public page `/share/<token>/`, its print view and its PDF show what
+`planner.public_report` allows: the meals and totals always; the owner's
+name, the targets and warnings, and the plan's notes only when the sharer
+ticked them; never the profile, comments or history. It has no form and
+sets no cookie; it is sent with `Referrer-Policy: no-referrer` (the token must not leak to sites it
 links to), `X-Robots-Tag: noindex` and `Cache-Control: private, no-store`.
 An expired or withdrawn link answers 404 with a page that says so; an
 unknown token answers 404 too.
@@ -41,7 +40,8 @@ from planner import history
 from planner.access import get_plan_for
 from planner.history import actor_name
 from planner.models import Plan, ShareLink
-from planner.pdf import build_report, pdf_response
+from planner.pdf import pdf_response
+from planner.public_report import ALWAYS_SHOWN, NEVER_SHOWN, ShareOptions, build_public_report
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
@@ -80,6 +80,19 @@ class ShareForm(forms.Form):
         label="Show the plan owner’s name on the page",
         required=False,
         help_text="Off by default: the page then shows no name at all.",
+    )
+    show_targets = forms.BooleanField(
+        label="Show the daily targets, the totals against them and the warnings",
+        required=False,
+        help_text=(
+            "Off by default. Even then the page never says where a target comes from: "
+            "no kidney status, lab results, medicines, reasons or names."
+        ),
+    )
+    show_notes = forms.BooleanField(
+        label="Show the plan’s notes",
+        required=False,
+        help_text="Off by default. Shown as written: check they hold nothing private.",
     )
 
     def clean_label(self) -> str:
@@ -137,6 +150,8 @@ def _section(
         "note": note,
         "new_link": new_link,
         "max_days": MAX_DAYS,
+        "always_shown": ALWAYS_SHOWN,
+        "never_shown": NEVER_SHOWN,
     }
     template = "planner/share.html"
     if request.htmx:
@@ -180,15 +195,18 @@ def share_create(request: HttpRequest, pk: int) -> HttpResponse:
             expires_at=timezone.now() + dt.timedelta(days=data["days"]),
             label=data["label"],
             show_name=data["show_name"],
+            show_targets=data["show_targets"],
+            show_notes=data["show_notes"],
         )
         until = timezone.localtime(link.expires_at)
+        shown = ShareOptions.of(link).shown()
         history.record(
             request.user,
             plan.owner,
             "share-created",
             f"Shared “{plan.name}” read-only until {until:%d %b %Y}"
             + (f" ({link.label})" if link.label else "")
-            + (", with the owner’s name" if link.show_name else ""),
+            + (f", with {' and '.join(shown)}" if shown else ""),
             plan,
         )
     note = f"Share link created; it works until {until:%d %b %Y, %H:%M}."
@@ -241,18 +259,30 @@ def _gone(request: HttpRequest, status: str) -> HttpResponse:
     return _public(render(request, "planner/share_gone.html", {"status": status}, status=404))
 
 
-@require_GET
-def share_page(request: HttpRequest, token: str) -> HttpResponse:
+def _page(request: HttpRequest, token: str, template: str) -> HttpResponse:
     link, status = find(token)
     if link is None or status != "active":
         return _gone(request, status)
-    report = build_report(link.plan, public=True, show_name=link.show_name)
+    options = ShareOptions.of(link)
     context = {
-        "report": report,
+        "report": build_public_report(link),
         "link": link,
+        "shown": [ALWAYS_SHOWN, *options.shown()],
         "pdf_url": reverse("planner:share_pdf", args=[token]),
+        "print_url": reverse("planner:share_print", args=[token]),
+        "page_url": reverse("planner:share_page", args=[token]),
     }
-    return _public(render(request, "planner/share_page.html", context))
+    return _public(render(request, template, context))
+
+
+@require_GET
+def share_page(request: HttpRequest, token: str) -> HttpResponse:
+    return _page(request, token, "planner/share_page.html")
+
+
+@require_GET
+def share_print(request: HttpRequest, token: str) -> HttpResponse:
+    return _page(request, token, "planner/share_print.html")
 
 
 @require_GET
@@ -260,5 +290,4 @@ def share_pdf(request: HttpRequest, token: str) -> HttpResponse:
     link, status = find(token)
     if link is None or status != "active":
         return _gone(request, status)
-    report = build_report(link.plan, public=True, show_name=link.show_name)
-    return pdf_response(report, headers=PUBLIC_HEADERS)
+    return pdf_response(build_public_report(link), headers=PUBLIC_HEADERS)

@@ -84,6 +84,7 @@ urlpatterns += [
     path("shares/<int:pk>/withdraw/", sharing.share_revoke, name="share_revoke"),
     path("share/<str:token>/", sharing.share_page, name="share_page"),
     path("share/<str:token>/pdf", sharing.share_pdf, name="share_pdf"),
+    path("share/<str:token>/print/", sharing.share_print, name="share_print"),
 ]
 
 # Dietitians and their clients (issue 6): invitations, links, the client

@@ -108,7 +108,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_for_the_pdf(client, plan):
 
 def test_a_valid_share_link_gives_the_pdf_without_personal_data(client, patient, plan, dietitian):
     Comment.objects.create(plan=plan, author=dietitian, body="Private remark")
-    link = make_link(plan, patient)
+    link = make_link(plan, patient, show_notes=True)
     response = client.get(reverse("planner:share_pdf", args=[link.token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -164,7 +164,7 @@ def test_the_print_view_shows_the_report(client, patient, plan):
 def test_report_warnings_do_not_end_on_an_introduction_to_left_out_suggestions(patient, plan):
     from planner.pdf import build_report
 
-    warnings = [w for day in build_report(plan, public=True).days for w in day.warnings]
+    warnings = [w for day in build_report(plan).days for w in day.warnings]
     below = [w for w in warnings if w.code == "MG_BELOW_TARGET"]
     assert below, [w.code for w in warnings]
     assert all(not w.message.endswith(":") for w in warnings)

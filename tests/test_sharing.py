@@ -250,6 +250,16 @@ def test_an_anonymous_visitor_sees_the_plan_items_and_totals(client, link):
     assert "Day total" in page
     # Monday: 300 g potato (1,605 mg K) + 150 g rice (52.5) = 1,658 mg against the 3,000 limit.
     assert "1,658" in page
+    # Targets, warnings and notes only when the sharer ticks them (public_report).
+    assert "limit 3,000" not in page
+    assert "Drink water with the tablets." not in page
+    assert "data-code=" not in page
+
+
+def test_a_link_with_targets_and_notes_ticked_shows_them(client, plan, patient):
+    link = make_link(plan, patient, show_targets=True, show_notes=True)
+    page = client.get(share_url(link)).content.decode()
+    assert "1,658" in page
     assert "limit 3,000" in page
     assert "Drink water with the tablets." in page  # the plan's notes
     assert 'data-code="K_HIGH_ITEM"' in page  # warnings
@@ -290,7 +300,7 @@ def test_the_share_page_shows_no_personal_data_by_default(client, patient, profi
         "for Dr Lee",  # the sharer's label is for their list only
     ):
         assert private not in page, private
-    assert "does not show who the plan is for" in page or "not show who" in page
+    assert "never shows who the plan is for" in page
 
 
 def test_the_share_page_shows_only_the_display_name_when_chosen(client, plan, patient):
@@ -362,10 +372,10 @@ def test_a_plan_whose_owner_has_no_profile_is_shared_without_creating_one(
 
     owner = make_user("newcomer")
     plan = plan_for(owner, name="First try")
-    link = make_link(plan, owner)
+    link = make_link(plan, owner, show_targets=True)
     response = client.get(share_url(link))
     assert response.status_code == 200
-    assert "No magnesium or potassium targets" in response.content.decode()
+    assert "No daily targets are set for this person." in response.content.decode()
     assert client.get(reverse("planner:share_pdf", args=[link.token])).status_code == 200
     assert not Profile.objects.filter(user=owner).exists()
 

@@ -64,6 +64,10 @@ def test_the_owner_shares_a_plan_an_anonymous_visitor_reads_it_and_it_is_withdra
     expect(shares.get_by_role("heading", name="Read-only share links")).to_be_visible()
     shares.get_by_label("Works for (days)").fill("30")
     shares.get_by_label("Who it is for").fill("for Dr Lee")
+    # Off by default: the meals and totals only. This sharer adds targets and notes.
+    expect(shares.get_by_label("Show the daily targets")).not_to_be_checked()
+    shares.get_by_label("Show the daily targets").check()
+    shares.get_by_label("Show the plan’s notes").check()
     shares.get_by_role("button", name="Create share link").click()
     expect(shares.get_by_role("status")).to_contain_text("Share link created")
     expect(shares.locator(".share-table")).to_contain_text("for Dr Lee")
@@ -86,6 +90,7 @@ def test_the_owner_shares_a_plan_an_anonymous_visitor_reads_it_and_it_is_withdra
     expect(visitor.get_by_role("cell", name="Potatoes, baked, flesh and skin")).to_be_visible()
     expect(visitor.locator(".report-day").first).to_contain_text("Day total")
     expect(visitor.locator(".report-day").first).to_contain_text("limit 3,000")
+    expect(visitor.locator(".report-targets")).to_contain_text("(set for this person)")
     expect(visitor.get_by_text("Leach potatoes first.")).to_be_visible()
     # Read only: nothing to fill in or press, no name, no comments, no lab values.
     expect(visitor.locator("form, input, textarea, select, button")).to_have_count(0)

@@ -1,0 +1,255 @@
+"""What a share link lets out: the allow-list of planner.public_report, on every surface.
+
+The plan's owner has every sensitive field filled; for each combination of
+the share options, the page, its print view and its PDF must show none of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import re
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from nutrition.models import SupplementFacts
+from planner import history
+from planner.access import profile_for
+from planner.models import CareLink, Comment, CustomTarget, ProfileMedicine, ShareLink
+from planner.sharing import new_token
+
+LAB_REASON = "Serum K 5.87 mmol/L on lisinopril, recheck in March"
+# Strings from the profile, the dietitian, comments and history that no share may show.
+ALWAYS_PRIVATE = (
+    "anna-private",
+    "anna-private@example.org",
+    "1961",
+    "14 Mar",
+    "Lisinopril",
+    "lisinopril",
+    "Furosemide",
+    "Omeprazole",
+    "diuretic",
+    "proton-pump",
+    "5.87",
+    "0.61",
+    "23.5",
+    "eGFR",
+    "Serum",
+    "serum",
+    "CKD",
+    "G4",
+    "G3",
+    "dialysis",
+    "transplant",
+    "Dana",
+    "Lee",
+    "Set for you",
+    "Reason",
+    "recheck in March",
+    "pregnan",
+    "women",
+    "RDA",
+    "renal",
+    "Private remark from the dietitian",
+    "History-only words",
+    "for Dr Whitfield",
+)
+OWNER_NAME = ("Anna", "Berg")
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user("anna-private", first_name="Anna", last_name="Berg")
+
+
+@pytest.fixture
+def dietitian(make_user, owner):
+    user = make_user("dana", first_name="Dana", last_name="Lee")
+    group, _ = Group.objects.get_or_create(name="dietitians")
+    user.groups.add(group)
+    CareLink.objects.create(dietitian=user, client=owner, status="active", token="t")
+    return user
+
+
+@pytest.fixture
+def supplement(food, food_group):
+    def make(name, mineral, elemental, contains_kcl=False):
+        group = food_group("SUPP", "Supplements and medicines")
+        fields = {"magnesium_mg": 0, "potassium_mg": 0}
+        fields["magnesium_mg" if mineral == "mg" else "potassium_mg"] = elemental * 100
+        made = food(
+            name,
+            group=group,
+            kind="supplement",
+            contains_kcl=contains_kcl,
+            portions=[("1 tablet", 1)],
+            **fields,
+        )
+        SupplementFacts.objects.create(
+            food=made,
+            mineral=mineral,
+            salt_form="test salt",
+            unit="tablet",
+            elemental_mg_per_unit=elemental,
+            side_effects="test",
+            reference="test",
+        )
+        return made
+
+    return make
+
+
+@pytest.fixture
+def plan(owner, dietitian, plan_for, food, item, supplement):
+    profile = profile_for(owner)
+    profile.birth_date = dt.date(1961, 3, 14)
+    profile.sex = "female"
+    profile.kidney_status = "g4"
+    profile.egfr = 23.5
+    profile.serum_k = 5.87
+    profile.serum_mg = 0.61
+    profile.labs_date = dt.date(2026, 1, 5)
+    profile.save()
+    for code in ("lisinopril", "furosemide", "omeprazole"):
+        ProfileMedicine.objects.create(profile=profile, code=code)
+    CustomTarget.objects.create(
+        profile=profile, nutrient="potassium_mg", maximum=2000, reason=LAB_REASON, set_by=dietitian
+    )
+    plan = plan_for(owner, name="Week of soups", days=2)
+    plan.notes = "Soak the potatoes overnight."
+    plan.save()
+    monday, tuesday = plan.days.all()
+    potato = food("Potatoes, baked", magnesium_mg=28, potassium_mg=535, sodium_mg=10)
+    rice = food("Rice, white, cooked", magnesium_mg=12, potassium_mg=35, sodium_mg=1)
+    item(monday, potato, grams=600, meal="dinner")
+    item(monday, rice, grams=150, meal="lunch")
+    item(monday, supplement("Magnesium oxide 400", "mg", 241), grams=3, meal="breakfast")
+    item(monday, supplement("Salt substitute KCl", "k", 500, contains_kcl=True), grams=1)
+    item(tuesday, rice, grams=200, meal="lunch")
+    Comment.objects.create(plan=plan, author=dietitian, body="Private remark from the dietitian")
+    history.record(dietitian, owner, "target-set", "History-only words", plan)
+    return plan
+
+
+def make_link(plan, user, **options) -> ShareLink:
+    return ShareLink.objects.create(
+        plan=plan,
+        token=new_token(),
+        created_by=user,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+        label="for Dr Whitfield",
+        **options,
+    )
+
+
+def visible_text(html: str) -> str:
+    """The page as a reader sees it: no tags, no attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def surfaces(client, link: ShareLink) -> dict[str, str]:
+    texts = {}
+    for name in ("planner:share_page", "planner:share_print"):
+        response = client.get(reverse(name, args=[link.token]))
+        assert response.status_code == 200, name
+        assert response["Cache-Control"] == "private, no-store"
+        texts[name] = response.content.decode()
+    response = client.get(reverse("planner:share_pdf", args=[link.token]))
+    assert response.status_code == 200
+    texts["planner:share_pdf"] = pdf_text(response.content)
+    return texts
+
+
+OPTION_SETS = [
+    dict(zip(("show_name", "show_targets", "show_notes"), values, strict=True))
+    for values in itertools.product((False, True), repeat=3)
+]
+
+
+@pytest.mark.parametrize(
+    "options", OPTION_SETS, ids=lambda o: "-".join(k for k, v in o.items() if v) or "none"
+)
+def test_no_share_surface_shows_private_health_data(client, plan, owner, options):
+    link = make_link(plan, owner, **options)
+    for surface, text in surfaces(client, link).items():
+        # The whole HTML (attributes included) for the pages, the extracted text for the PDF.
+        for private in ALWAYS_PRIVATE:
+            assert private not in text, (surface, private)
+        if not options["show_name"]:
+            for name in OWNER_NAME:
+                assert name not in text, (surface, name)
+        # Always: the plan, its days, its foods and the day totals.
+        assert "Week of soups" in text
+        assert "Potatoes, baked" in text
+        assert "Rice, white, cooked" in text
+        assert "Day total" in text
+
+
+@pytest.mark.parametrize(
+    "options", OPTION_SETS, ids=lambda o: "-".join(k for k, v in o.items() if v) or "none"
+)
+def test_each_share_option_adds_only_its_own_part(client, plan, owner, options):
+    link = make_link(plan, owner, **options)
+    for surface, text in surfaces(client, link).items():
+        shown = visible_text(text) if surface != "planner:share_pdf" else text
+        assert ("Anna Berg" in shown) == options["show_name"], surface
+        assert ("Soak the potatoes overnight." in shown) == options["show_notes"], surface
+        assert ("set for this person" in shown) == options["show_targets"], surface
+        assert ("Warnings" in shown) == options["show_targets"], surface
+
+
+def test_a_shared_target_reads_as_set_for_this_person(client, plan, owner):
+    link = make_link(plan, owner, show_targets=True)
+    page = visible_text(
+        client.get(reverse("planner:share_page", args=[link.token])).content.decode()
+    )
+    assert re.search(r"Potassium:\s+at most\s+2,000 mg\s+a day \(set for this person\)", page)
+    # The warnings still come from the owner's real limits, worded from the numbers only.
+    assert "above the limit of 2,000 mg set for this person" in page
+    assert "potassium supplement or salt substitute" in page
+    assert "magnesium supplement, antacid or laxative" in page
+
+
+def test_warnings_about_the_person_rather_than_the_plan_are_never_shared(client, plan, owner):
+    from planner.public_report import build_public_report
+
+    link = make_link(plan, owner, show_targets=True)
+    codes = {w.code for day in build_public_report(link).days for w in day.warnings}
+    assert {"K_ABOVE_LIMIT", "K_HIGH_ITEM", "K_SUPPLEMENT_HYPERKALEMIA_RISK"} <= codes
+    assert not codes & {"DIURETIC_LOSSES", "PPI_LOW_MG", "LOW_K_CHECK_MG"}
+
+
+def test_a_new_link_shows_only_the_meals_and_totals_unless_ticked(client, plan, owner):
+    client.force_login(owner)
+    response = client.post(reverse("planner:share_create", args=[plan.pk]), {"days": "7"})
+    assert response.status_code == 302
+    link = ShareLink.objects.get(plan=plan)
+    assert (link.show_name, link.show_targets, link.show_notes) == (False, False, False)
+    client.post(
+        reverse("planner:share_create", args=[plan.pk]),
+        {"days": "7", "show_targets": "on", "show_notes": "on"},
+    )
+    newest = ShareLink.objects.filter(plan=plan).order_by("-id").first()
+    assert (newest.show_name, newest.show_targets, newest.show_notes) == (False, True, True)
+
+
+def test_the_share_form_says_what_a_link_shows_in_plain_words(client, plan, owner):
+    client.force_login(owner)
+    page = visible_text(client.get(reverse("planner:share_list", args=[plan.pk])).content.decode())
+    page = " ".join(page.split())
+    assert "Always shown: the plan’s name, its days, meals, foods, amounts and day totals" in page
+    assert "Only if you tick it below (off by default)" in page
+    assert "Never shown: username, e-mail, birth date, kidney status, lab results" in page
