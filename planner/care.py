@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from nutrition.models import Food
 from planner import access, history, intake, warnings
 from planner.models import (
     CareLink,
@@ -347,6 +348,19 @@ def apply_template(template: Plan, dietitian, client, name: str = "") -> Plan:
         raise CareError("Choose one of your own templates.")
     if not access.is_dietitian_of(dietitian, client.id):
         raise CareError("You can apply templates only to your current clients.")
+    private = sorted(
+        Food.objects.filter(source=Food.Source.USER, meal_items__day__plan=template)
+        .exclude(owner=client)
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    if private:
+        # The client would see foods only their author may see (issue 11).
+        raise CareError(
+            "This template uses your private foods ("
+            + ", ".join(f"“{name}”" for name in private)
+            + "): send them for review, or swap them for public foods, before applying it."
+        )
     name = (name or template.name)[:120]
     with transaction.atomic():
         plan = copy_plan(template, client, dietitian, name)

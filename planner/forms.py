@@ -88,7 +88,7 @@ class AddItemForm(AmountForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The signed-in user may add their own private foods (nutrition user foods).
+        # `user` is the plan's owner: public foods and the owner's own private foods.
         self.user = user
 
     def clean_food(self):

@@ -294,7 +294,7 @@ def day_editor(request: HttpRequest, pk: int) -> HttpResponse:
     context["add_meal"] = (
         request.GET.get("meal") if request.GET.get("meal") in MEAL_ORDER else "breakfast"
     )
-    context["search_results"] = search_foods(query, limit=12, owner=request.user) if query else []
+    context["search_results"] = search_foods(query, limit=12, owner=day.plan.owner) if query else []
     return render(request, "planner/day_editor.html", context)
 
 
@@ -311,7 +311,7 @@ def day_food_search(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk)
     query = request.GET.get("q", "").strip()[:100]
     meal = request.GET.get("meal") if request.GET.get("meal") in MEAL_ORDER else "breakfast"
-    results = search_foods(query, limit=12, owner=request.user) if query else []
+    results = search_foods(query, limit=12, owner=day.plan.owner) if query else []
     return render(
         request,
         "planner/day_editor.html#food-results",
@@ -365,7 +365,8 @@ def _item_gone(request: HttpRequest, day: PlanDay) -> HttpResponse:
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
-    form = AddItemForm(request.POST, user=request.user)
+    # The plan's owner reads the day: only foods they can see (never a dietitian's private food).
+    form = AddItemForm(request.POST, user=day.plan.owner)
     if not form.is_valid():
         errors = _form_errors(form)
         if request.htmx:
