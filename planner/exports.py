@@ -78,6 +78,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from config.spreadsheet import escape_cell
 from nutrition.models import NUTRIENT_FIELDS
 from planner.access import profile_for
 from planner.intake import DayTotals, Totals, totals_for_days
@@ -108,9 +109,6 @@ CSV_COLUMNS = [
     *(f"{n}_missing" for n in NUTRIENT_FIELDS),
     "warnings",
 ]
-# A cell starting with one of these is run as a formula by spreadsheet
-# programs; food names can be typed by users, so such cells get a leading quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -176,11 +174,8 @@ def filename(plan: Plan, extension: str) -> str:
 
 
 def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    # Names are typed by people: a formula-like one is written as text (config.spreadsheet).
+    return "" if value is None else escape_cell(value)
 
 
 def csv_rows(plan: Plan) -> list[dict[str, object]]:

@@ -26,8 +26,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from config.spreadsheet import escape_cell, unescape_cell
 from nutrition import plausibility
-from nutrition.importers.tables import RowError
+from nutrition.importers.tables import NUL, NUL_MESSAGE, RowError
 from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, FoodMerge, Portion
 
 COLUMNS = (
@@ -41,6 +42,10 @@ COLUMNS = (
     "verified",
     "portions",
 )
+# Cells holding text: a formula-like one is written with a leading apostrophe so that a
+# spreadsheet shows it as text, and read back without it (config.spreadsheet). Number
+# cells stay as they are.
+TEXT_COLUMNS = tuple(column for column in COLUMNS if column not in NUTRIENT_FIELDS)
 # A user's private food never enters or leaves through a file.
 IMPORT_SOURCES = (Food.Source.USDA_SR24, Food.Source.FDC, Food.Source.CURATED)
 # One meal item is at most 5,000 g (planner.models.MAX_ITEM_GRAMS): a bigger portion
@@ -109,17 +114,21 @@ def export_frame(foods: QuerySet[Food]) -> pd.DataFrame:
         portions[food_id].append((label, grams))
     rows = []
     for food in foods.select_related("group").order_by("source", "source_id"):
+        row = {
+            "source": food.source,
+            "source_id": food.source_id,
+            "name": food.name,
+            "group": food.group.code if food.group else "",
+            "kind": food.kind,
+            **{name: _number(getattr(food, name)) for name in NUTRIENT_FIELDS},
+            "contains_kcl": "yes" if food.contains_kcl else "no",
+            "verified": "yes" if food.verified else "no",
+            "portions": portions_cell(portions.get(food.pk, ())),
+        }
         rows.append(
             {
-                "source": food.source,
-                "source_id": food.source_id,
-                "name": food.name,
-                "group": food.group.code if food.group else "",
-                "kind": food.kind,
-                **{name: _number(getattr(food, name)) for name in NUTRIENT_FIELDS},
-                "contains_kcl": "yes" if food.contains_kcl else "no",
-                "verified": "yes" if food.verified else "no",
-                "portions": portions_cell(portions.get(food.pk, ())),
+                column: escape_cell(row[column]) if column in TEXT_COLUMNS else row[column]
+                for column in COLUMNS
             }
         )
     # Every cell is text already, so pandas writes them as they are.
@@ -205,6 +214,13 @@ def parse_csv(content: bytes, filename: str) -> ParsedCsv:
     for index, row in enumerate(frame.itertuples(index=False)):
         line = starts[index + 1] if index + 1 < len(starts) else index + 2
         cells = {column: str(value).strip() for column, value in zip(header, row, strict=True)}
+        nul = [column for column in COLUMNS if NUL in cells[column]]
+        for column in nul:
+            fail(NUL_MESSAGE, line, column)
+        if nul:
+            continue
+        for column in TEXT_COLUMNS:
+            cells[column] = unescape_cell(cells[column])
         food = _parse_row(
             cells, line, lambda message, column, line=line: fail(message, line, column)
         )

@@ -25,6 +25,11 @@ CHUNK_ROWS = 200_000
 # UTF-8; "-sig" also accepts a file after a spreadsheet added a byte-order mark.
 ENCODING = "utf-8-sig"
 
+# PostgreSQL cannot store a NUL character in text (SQLite can): a cell holding one is a
+# row error, found while reading, not a failed write after the preview said yes.
+NUL = "\x00"
+NUL_MESSAGE = "contains a NUL character (byte 0), which cannot be stored; remove it"
+
 # (stage, done, total or None when unknown)
 Progress = Callable[[str, int, int | None], None]
 
@@ -214,9 +219,13 @@ class TableReader:
         out = pd.DataFrame(index=chunk.index)
         for column in spec:
             raw = chunk[column.name].str.strip()
+            nul = raw.str.contains(NUL, regex=False, na=False)
+            self.errors.add_rows(name, column.name, nul, lambda _: NUL_MESSAGE)
+            # Reported once above; from here on such a cell counts as empty.
+            raw = raw.where(~nul, "")
             empty = raw == ""
             if column.required:
-                self.errors.add_rows(name, column.name, empty, lambda _: "no value")
+                self.errors.add_rows(name, column.name, empty & ~nul, lambda _: "no value")
             if column.kind == "str":
                 out[column.name] = raw
                 continue
