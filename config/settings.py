@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
+    # Sign-up and password-reset throttling (config/throttle.py); listed for its checks.
+    "django_ratelimit",
     "nutrition",
     "planner",
 ]
@@ -123,6 +125,26 @@ AXES_USERNAME_CALLABLE = "planner.auth.axes_username"
 AXES_DISABLE_ACCESS_LOG = True
 # The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy
 # that is the proxy's, so the pair becomes username-only there (README, Security).
+
+# Sign-up and password-reset throttling (django-ratelimit, config/throttle.py): POSTs
+# an hour per client address and per submitted e-mail address, over which the page
+# answers 429. A design choice: a person signing up or resetting needs one or two
+# tries, a household or an office behind one address a few more, while a script
+# gets nowhere and nobody can fill an inbox with reset mails. The address is
+# REMOTE_ADDR, as for axes.
+SIGNUP_LIMIT_PER_ADDRESS = env_int("SIGNUP_LIMIT_PER_ADDRESS", 10, minimum=1)
+SIGNUP_LIMIT_PER_EMAIL = env_int("SIGNUP_LIMIT_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 20, minimum=1)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5, minimum=1)
+
+# The counters live in this cache. Local memory is per process: with several gunicorn
+# workers each counts on its own, so a client gets up to WEB_CONCURRENCY times the
+# limits. A shared cache (Redis through REDIS_URL, a later issue) makes them exact;
+# until then django-ratelimit's checks that say so are silenced here, for this
+# backend only, so that `check --deploy` stays clean (README, Security).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
