@@ -6,6 +6,7 @@ start-up with a message that says what to fix instead of misbehaving later.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -89,3 +90,29 @@ def secret_key(debug: bool, environ: Mapping[str, str] | None = None) -> str:
         # Development only: a fixed key keeps sessions across restarts of `make run`.
         return "django-insecure-development-only-key-never-use-in-production-0123456789"
     raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
+
+
+def is_local_host(host: str) -> bool:
+    """True for an ALLOWED_HOSTS entry that only this machine can reach."""
+    name = host.strip().lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):  # ".localhost" too (RFC 6761)
+        return True
+    try:
+        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
+
+
+def secure_cookies(
+    debug: bool, allowed_hosts: list[str], environ: Mapping[str, str] | None = None
+) -> bool:
+    # Off only for trying production settings over plain HTTP on one's own machine:
+    # a browser keeps a Secure cookie off http://, so nobody could log in. Anywhere
+    # else a session cookie sent in clear text is a stolen session.
+    value = env_bool("SECURE_COOKIES", not debug, environ)
+    if not value and not debug and not (allowed_hosts and all(map(is_local_host, allowed_hosts))):
+        raise ImproperlyConfigured(
+            "SECURE_COOKIES=0 is allowed only when every ALLOWED_HOSTS entry is local "
+            f"(localhost, 127.0.0.1, ::1, *.localhost); got ALLOWED_HOSTS={allowed_hosts!r}."
+        )
+    return value

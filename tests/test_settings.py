@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_origins, secret_key
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_origins,
+    is_local_host,
+    secret_key,
+    secure_cookies,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +70,33 @@ def test_debug_gets_a_development_key():
     assert secret_key(debug=True, environ={}).startswith("django-insecure")
 
 
+def test_cookies_are_secure_by_default_without_debug():
+    assert secure_cookies(debug=False, allowed_hosts=["example.org"], environ={}) is True
+    assert secure_cookies(debug=True, allowed_hosts=[], environ={}) is False
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "127.0.0.1", "::1", "[::1]", "app.localhost", ".localhost", "127.0.0.2"]
+)
+def test_these_hosts_count_as_local(host):
+    assert is_local_host(host)
+
+
+@pytest.mark.parametrize(
+    "host", ["example.org", "*", ".example.org", "10.0.0.5", "localhost.example.org", "0.0.0.0"]
+)
+def test_these_hosts_do_not_count_as_local(host):
+    assert not is_local_host(host)
+
+
+def test_secure_cookies_can_be_turned_off_for_local_hosts_only():
+    local = {"SECURE_COOKIES": "0"}
+    assert secure_cookies(False, ["127.0.0.1", "localhost"], local) is False
+    for hosts in (["example.org"], ["127.0.0.1", "example.org"], ["*"], []):
+        with pytest.raises(ImproperlyConfigured, match=r"SECURE_COOKIES=0 .* ALLOWED_HOSTS"):
+            secure_cookies(False, hosts, local)
+
+
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # Only what the interpreter needs: nothing the test run itself set leaks in.
     clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
@@ -86,6 +121,36 @@ def test_check_deploy_passes_with_production_settings():
         ALLOWED_HOSTS="example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "p9!x" + "Zq7#mW2@vL5$kR8^" * 3 + "aa",
+}
+SHOW_COOKIE_SETTINGS = (
+    "from django.conf import settings; "
+    "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+)
+
+
+def test_production_settings_on_a_laptop_can_send_cookies_over_plain_http():
+    env = {**PRODUCTION, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0"}
+    result = _manage("shell", "-v", "0", "-c", SHOW_COOKIE_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
+    result = _manage(
+        "shell", "-v", "0", "-c", SHOW_COOKIE_SETTINGS, **{**env, "SECURE_COOKIES": "1"}
+    )
+    assert result.stdout.split() == ["True", "True"]
+
+
+def test_the_app_refuses_insecure_cookies_for_a_public_host():
+    env = {**PRODUCTION, "ALLOWED_HOSTS": "127.0.0.1,example.org", "SECURE_COOKIES": "0"}
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "SECURE_COOKIES=0 is allowed only when every ALLOWED_HOSTS entry is local" in (
+        result.stderr
+    )
 
 
 def test_the_app_refuses_to_start_with_a_bad_setting():
