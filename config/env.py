@@ -9,6 +9,9 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -116,3 +119,84 @@ def secure_cookies(
             f"(localhost, 127.0.0.1, ::1, *.localhost); got ALLOWED_HOSTS={allowed_hosts!r}."
         )
     return value
+
+
+_MAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    # The defaults are Django's: plain SMTP to localhost:25.
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = field(default="", repr=False)
+    use_tls: bool = False
+    use_ssl: bool = False
+
+
+def email_settings(debug: bool, environ: Mapping[str, str] | None = None) -> MailSettings:
+    """Django's EMAIL_* settings from EMAIL_URL.
+
+    smtp://user:password@host:587 speaks STARTTLS (port 587 unless given);
+    smtps://user:password@host:465 speaks TLS from the start (port 465 unless
+    given); console:// prints mails, locmem:// keeps them in memory. Characters
+    such as @ in the user or password are percent-encoded (%40). Without
+    EMAIL_URL: the console in DEBUG, otherwise Django's default, plain SMTP to
+    a mail server on this machine (localhost:25), as most servers have one.
+    """
+    environ = os.environ if environ is None else environ
+    raw = environ.get("EMAIL_URL", "").strip()
+    if not raw:
+        return MailSettings(_MAIL_BACKENDS["console" if debug else "smtp"])
+    # The messages below never echo the URL: it holds the mail password.
+    url = urlsplit(raw)
+    scheme = url.scheme.lower()
+    if scheme not in _MAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtps://, console:// or locmem://; "
+            f"got {scheme or 'no scheme'}."
+        )
+    if url.query:
+        # Options other libraries read there (?tls=, ?ssl=) would be ignored silently.
+        raise ImproperlyConfigured(
+            "EMAIL_URL takes no options after '?': smtp:// is STARTTLS, smtps:// is TLS."
+        )
+    if scheme not in ("smtp", "smtps"):
+        return MailSettings(_MAIL_BACKENDS[scheme])
+    try:
+        port = url.port
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+    if not url.hostname:
+        raise ImproperlyConfigured("EMAIL_URL needs a host: smtp://user:password@host:587.")
+    return MailSettings(
+        _MAIL_BACKENDS[scheme],
+        host=url.hostname,
+        port=port or (465 if scheme == "smtps" else 587),
+        user=unquote(url.username or ""),
+        password=unquote(url.password or ""),
+        use_tls=scheme == "smtp",
+        use_ssl=scheme == "smtps",
+    )
+
+
+def env_email(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    """An address such as "MgK Planner <noreply@example.org>" or "noreply@example.org"."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    _, address = parseaddr(raw)
+    if "@" not in address or "\n" in raw or "\r" in raw:
+        raise ImproperlyConfigured(
+            f"{name} must be an e-mail address, optionally with a name: "
+            f"'MgK Planner <noreply@example.org>'; got {raw!r}."
+        )
+    return raw

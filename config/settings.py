@@ -7,7 +7,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
+    email_settings,
     env_bool,
+    env_email,
     env_int,
     env_list,
     env_origins,
@@ -178,12 +180,20 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend"
-)
-DEFAULT_FROM_EMAIL = "MgK Planner <noreply@mgk-planner.invalid>"
+# EMAIL_URL (config/env.py): smtp:// (STARTTLS), smtps:// (TLS), console://, locmem://.
+# Without it: the console in DEBUG, else plain SMTP to a mail server on this machine.
+_mail = email_settings(DEBUG)
+EMAIL_BACKEND = _mail.backend
+EMAIL_HOST = _mail.host
+EMAIL_PORT = _mail.port
+EMAIL_HOST_USER = _mail.user
+EMAIL_HOST_PASSWORD = _mail.password
+EMAIL_USE_TLS = _mail.use_tls
+EMAIL_USE_SSL = _mail.use_ssl
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "MgK Planner <noreply@mgk-planner.invalid>")
+# Seconds before an unreachable mail server counts as down: without a timeout the page
+# that sends (an invitation, a password reset) would wait until the worker is killed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 # Security headers. HSTS is off unless the deployment opts in: turning it on
 # behind a proxy that is not yet on HTTPS would lock browsers out for a year.

@@ -9,8 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
-    # Before django.contrib.auth.urls, whose reset page this one replaces (throttled,
-    # and a mail server that is down does not fail it).
+    # Before django.contrib.auth.urls, whose reset page this one replaces with a throttled one.
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

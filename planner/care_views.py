@@ -14,7 +14,6 @@ invitation e-mail goes out after its commit), followed by a redirect.
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from functools import wraps
 
@@ -28,6 +27,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import register_converter, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config import mail
 from nutrition import medicines as catalogue
 from planner import access, care, history
 from planner.care_forms import (
@@ -286,8 +286,9 @@ def invite_create(request: HttpRequest) -> HttpResponse:
     if email:
         try:
             care.send_invite_email(link, _invite_url(request, link))
-        except (smtplib.SMTPException, OSError):
+        except mail.MAIL_ERRORS as error:
             # The invitation stands: its link is on the page to pass on by hand.
+            mail.log_failure("invitation", error)
             messages.warning(
                 request,
                 f"The invitation is ready, but the e-mail to {email} could not be sent. "

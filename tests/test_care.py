@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import smtplib
 
@@ -205,6 +206,27 @@ def test_a_failed_email_keeps_the_invitation_and_says_so(client, dietitian, monk
     assert response.status_code == 302
     assert CareLink.objects.filter(status="pending").count() == 1
     assert any("could not be sent" in m for m in message_texts(response))
+
+
+@pytest.mark.parametrize("backend", ["RefusingBackend", "RecipientsRefusedBackend"])
+def test_a_mail_server_that_is_down_leaves_the_invitation_its_link_and_a_log_line(
+    client, dietitian, settings, caplog, backend
+):
+    settings.EMAIL_BACKEND = f"tests.mail_backends.{backend}"
+    as_user(client, dietitian)
+    with caplog.at_level(logging.WARNING, logger="config.mail"):
+        response = client.post(
+            reverse("planner:invite_create"), {"email": "pat@example.org"}, follow=True
+        )
+    assert response.status_code == 200
+    link = CareLink.objects.get(status="pending", email="pat@example.org")
+    text = page_text(response)
+    assert "could not be sent" in text
+    assert f"http://testserver{invite_url(link)}" in text
+    [record] = caplog.records
+    assert record.getMessage().startswith("Could not send the invitation e-mail: ")
+    # Why it failed, not to whom: the address stays out of the log.
+    assert "pat@example.org" not in record.getMessage()
 
 
 # --- invitations: refusals ------------------------------------------------------------------
