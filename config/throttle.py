@@ -30,34 +30,40 @@ logger = logging.getLogger(__name__)
 View = Callable[..., HttpResponse]
 
 
-def _client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR, as django-axes uses: behind a reverse proxy that is the proxy's.
-    return request.META.get("REMOTE_ADDR") or ""
-
-
-def _submitted_email(request: HttpRequest) -> str:
-    # Case and surrounding spaces do not make another address (Django's reset
-    # form matches addresses without case too).
+def _email(_group: str, request: HttpRequest) -> str:
+    # A django-ratelimit key. Case and surrounding spaces do not make another
+    # address (Django's reset form matches addresses without case too).
     return request.POST.get("email", "").strip().lower()
+
+
+def _has_email(request: HttpRequest) -> bool:
+    # A blank e-mail is refused by the form; one shared bucket for every blank
+    # submission would only turn that message into a 429.
+    return bool(_email("", request))
+
+
+def _has_client_address(request: HttpRequest) -> bool:
+    # Without REMOTE_ADDR (a Unix socket) there is nothing to count by, and
+    # django-ratelimit's "ip" key would raise.
+    return bool(request.META.get("REMOTE_ADDR"))
 
 
 @dataclass(frozen=True)
 class Limit:
     per: str  # "address" or "e-mail", for the log and the page
     setting: str  # the setting that holds how many POSTs an hour
-    value: Callable[[HttpRequest], str]
+    # A django-ratelimit key: "ip" is REMOTE_ADDR, as django-axes uses, with an
+    # IPv6 address counted by its /64 network. The counters keep a hash of it.
+    key: str | Callable[[str, HttpRequest], str]
+    applies: Callable[[HttpRequest], bool]
 
     def exceeded(self, request: HttpRequest, group: str) -> bool:
-        value = self.value(request)
-        if not value:
-            # A blank e-mail is refused by the form; one shared bucket for every
-            # blank submission would only turn that message into a 429.
+        if not self.applies(request):
             return False
-        # django-ratelimit stores a hash of the value, not the address itself.
         return is_ratelimited(
             request,
             group=f"{group}:{self.per}",
-            key=lambda _group, _request: value,
+            key=self.key,
             rate=f"{getattr(settings, self.setting)}/h",
             method="POST",
             increment=True,
@@ -75,8 +81,8 @@ def throttled(action: str, *, per_address: str, per_email: str) -> Callable[[Vie
     `per_email` name the settings with the hourly limits.
     """
     limits = (
-        Limit(PER_ADDRESS, per_address, _client_address),
-        Limit(PER_EMAIL, per_email, _submitted_email),
+        Limit(PER_ADDRESS, per_address, "ip", _has_client_address),
+        Limit(PER_EMAIL, per_email, _email, _has_email),
     )
 
     def decorator(view: View) -> View:

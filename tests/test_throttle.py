@@ -69,6 +69,14 @@ def test_sign_up_from_another_address_is_not_affected(client, db):
     assert get_user_model().objects.filter(username="amir").exists()
 
 
+def test_ipv6_addresses_of_one_network_count_together(client, db):
+    # One IPv6 connection has a whole /64 to pick addresses from.
+    for n in range(1, 11):
+        _sign_up(Client(), f"user{n}", f"user{n}@example.org", address=f"2001:db8::{n}")
+    assert _sign_up(client, "amir", "amir@example.org", address="2001:db8::ff").status_code == 429
+    assert _sign_up(client, "amir", "amir@example.org", address="2001:db8:1::1").status_code == 302
+
+
 def test_sign_up_answers_429_after_three_tries_for_one_email_from_any_address(client, db):
     for n in range(3):
         response = _sign_up(
