@@ -166,6 +166,7 @@ def _args(name: str, w: World) -> list:
         "planner:share_revoke": [w.share.pk],
         "planner:share_page": [w.share.token],
         "planner:share_pdf": [w.share.token],
+        "planner:share_print": [w.share.token],
         "planner:care_end": [w.care_link.pk],
         "planner:invite_detail": [w.invite_to_me.token],
         "planner:invite_accept": [w.invite_to_me.token],
