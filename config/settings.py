@@ -38,8 +38,9 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
-    # Sign-up and password-reset throttling (config/throttle.py); listed for its checks.
+    # Sign-up and password-reset throttling (accounts/throttle.py); listed for its checks.
     "django_ratelimit",
+    "accounts",
     "nutrition",
     "planner",
 ]
@@ -119,8 +120,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # django-axes first: it refuses a locked-out username+address before any password
 # is checked. Then the backend that loads the dietitian and curator roles with the
-# user (no query per page for the menu); sessions name that one (config.views.signup).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "planner.auth.RoleAwareBackend"]
+# user (no query per page for the menu); sessions name that one (accounts.backends).
+# Renamed from planner.auth.RoleAwareBackend: sessions that name the old path end once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.RoleAwareBackend",
+]
 
 # Login rate limiting (django-axes). Five wrong passwords for one username from one
 # address lock that pair out for 15 minutes; the same username from another address,
@@ -131,13 +136,13 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, min
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_USERNAME_CALLABLE = "planner.auth.axes_username"
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 # Keep the failed attempts the lock needs, not a log of every login with its address.
 AXES_DISABLE_ACCESS_LOG = True
 # The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy
 # that is the proxy's, so the pair becomes username-only there (README, Security).
 
-# Sign-up and password-reset throttling (django-ratelimit, config/throttle.py): POSTs
+# Sign-up and password-reset throttling (django-ratelimit, accounts/throttle.py): POSTs
 # an hour per client address and per submitted e-mail address, over which the page
 # answers 429. A design choice: a person signing up or resetting needs one or two
 # tries, a household or an office behind one address a few more, while a script

@@ -3,7 +3,7 @@
 The test client's `login()` authenticates without a request, which the real
 backend refuses (it needs the address). Those logins skip the lockout check;
 every login through the login page still goes through axes exactly as in
-production (tests/test_rate_limit.py).
+production (tests/accounts/test_rate_limit.py).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # used by browser tests needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# django-axes stays on (tests/test_rate_limit.py): its attempts live in the database,
+# django-axes stays on (tests/accounts/test_rate_limit.py): its attempts live in the database,
 # so each test's rollback resets them. Only the test client's request-less login()
 # skips the lockout check (config/test_auth.py).
 AUTHENTICATION_BACKENDS = [

@@ -8,10 +8,7 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/signup/", views.signup, name="signup"),
-    # Before django.contrib.auth.urls, whose reset page this one replaces with a throttled one.
-    path("accounts/password_reset/", views.password_reset, name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("nutrition.urls")),
     path("", include("planner.urls")),

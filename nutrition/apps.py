@@ -38,7 +38,4 @@ class NutritionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from nutrition.roles import ensure_curators_group
-
-        post_migrate.connect(ensure_curators_group, sender=self)
         post_migrate.connect(repair_sqlite_search_index, sender=self)

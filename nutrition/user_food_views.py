@@ -2,7 +2,7 @@
 
 A private food belongs to its owner alone: every view here looks it up through
 `_get_own_food`, and anyone else gets 404. The queue is for curators only
-(nutrition.curation.is_curator); others get 404 too, as for any page they
+(accounts.roles.is_curator); others get 404 too, as for any page they
 have no business knowing about.
 """
 
@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from nutrition.curation import is_curator, moderation
+from accounts.roles import is_curator
+from nutrition.curation import moderation
 from nutrition.models import Food, Portion
 from nutrition.user_food_forms import RejectForm, UserFoodForm
 

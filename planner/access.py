@@ -1,7 +1,7 @@
 """Who may see and change what. Every plan view goes through these helpers.
 
 - The owner of a plan sees and changes it.
-- A dietitian (member of the "dietitians" group) with an active link to the
+- A dietitian (accounts.roles: the "dietitians" group) with an active link to the
   owner sees and changes the owner's plans and targets.
 - Anyone else gets 404: a plan's existence is not revealed.
 - Someone who may see but not change gets 403 on writes (a dietitian's
@@ -16,23 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from planner.auth import DIETITIANS_GROUP
+from accounts.roles import DIETITIANS_GROUP
+from accounts.roles import is_dietitian as is_dietitian  # views ask access; roles decides
 from planner.models import CareLink, MealItem, Plan, PlanDay, Profile
 
 User = AbstractBaseUser | AnonymousUser
-
-
-def is_dietitian(user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    # planner.auth.RoleAwareBackend loads the role with the user from the session.
-    cached = getattr(user, "role_dietitian", None)
-    if cached is None:
-        cached = getattr(user, "_is_dietitian", None)
-    if cached is None:
-        cached = user.groups.filter(name=DIETITIANS_GROUP).exists()
-        user._is_dietitian = cached
-    return cached
 
 
 def active_links(dietitian: User):

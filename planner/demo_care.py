@@ -13,12 +13,11 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import grant_dietitian
 from planner import care, history
-from planner.auth import DIETITIANS_GROUP
 from planner.demo import DEMO_EMAIL_DOMAIN, PEOPLE, DemoError
 from planner.models import CareLink, Comment, CustomTarget, Plan, ShareLink
 
@@ -96,7 +95,7 @@ def load_demo_care() -> CareReport:
             dietitian.set_password(PASSWORD)
             dietitian.save()
             report.created.append("account")
-        dietitian.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
+        grant_dietitian(dietitian)
 
         for client in clients.values():
             linked = CareLink.objects.filter(

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.auth import DIETITIANS_GROUP
+from accounts.roles import DIETITIANS_GROUP
 from planner.models import (
     CareLink,
     Comment,

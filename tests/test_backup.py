@@ -24,11 +24,10 @@ from django.db.utils import load_backend
 from django.test import Client
 from django.utils import timezone
 
+from accounts.roles import DIETITIANS_GROUP, curators_group
 from config import backup
-from nutrition.curation import curators_group
 from nutrition.models import Food, FoodMerge, Portion, SupplementFacts
 from planner import care, history
-from planner.auth import DIETITIANS_GROUP
 from planner.models import (
     CareLink,
     Comment,

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import DIETITIANS_GROUP
 from planner import care
-from planner.access import DIETITIANS_GROUP
 from planner.models import (
     CareLink,
     CustomTarget,

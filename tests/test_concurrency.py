@@ -39,9 +39,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import DIETITIANS_GROUP
 from nutrition.models import NUTRIENT_FIELDS
 from planner import care, intake
-from planner.auth import DIETITIANS_GROUP
 from planner.models import CareLink, HistoryEvent, MealItem, PlanDay
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -571,7 +571,7 @@ def test_a_failed_merge_changes_nothing(
 
 
 def test_the_group_helper_makes_the_same_group_as_the_migration(db):
-    from nutrition.curation import curators_group
+    from accounts.roles import curators_group
 
     made = set(Group.objects.get(name="curators").permissions.values_list("codename", flat=True))
     Group.objects.filter(name="curators").delete()

@@ -17,9 +17,8 @@ from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from nutrition.curation import CURATORS_GROUP
+from accounts.roles import CURATORS_GROUP, DIETITIANS_GROUP
 from nutrition.models import Food
-from planner.auth import DIETITIANS_GROUP
 from planner.models import Plan
 from tests.conftest import PASSWORD
 from tests.test_robustness_common import (

@@ -17,9 +17,9 @@ from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from accounts.roles import DIETITIANS_GROUP
 from nutrition.models import NUTRIENT_FIELDS, Food
 from nutrition.plausibility import FOOD_CEILINGS
-from planner.auth import DIETITIANS_GROUP
 from planner.models import CareLink
 from tests.test_robustness_common import (
     FEW,

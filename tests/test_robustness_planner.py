@@ -26,9 +26,9 @@ from django.utils import timezone
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from accounts.roles import DIETITIANS_GROUP
 from nutrition import medicines as catalogue
 from nutrition.models import Food, Portion
-from planner.auth import DIETITIANS_GROUP
 from planner.models import (
     MAX_ITEM_GRAMS,
     CareLink,

@@ -30,10 +30,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from nutrition.curation import CURATORS_GROUP
+from accounts.roles import CURATORS_GROUP, DIETITIANS_GROUP
 from nutrition.models import Food
 from planner import learn
-from planner.auth import DIETITIANS_GROUP
 from planner.models import (
     CareLink,
     Comment,

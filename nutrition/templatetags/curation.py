@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import template
 
-from nutrition.curation import is_curator, moderation
+from accounts.roles import is_curator
+from nutrition.curation import moderation
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from planner.access import DIETITIANS_GROUP
+from accounts.roles import DIETITIANS_GROUP
 from planner.models import MealItem, Plan, PlanDay, Profile
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.conftest import PASSWORD

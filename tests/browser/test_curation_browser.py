@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from nutrition.curation import curators_group
+from accounts.roles import curators_group
 from tests.browser.conftest import DESKTOP, SCREENSHOTS
 from tests.conftest import PASSWORD
 

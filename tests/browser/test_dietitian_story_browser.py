@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from planner.auth import DIETITIANS_GROUP
+from accounts.roles import DIETITIANS_GROUP
 from planner.models import Profile
 from tests.browser.conftest import DESKTOP
 from tests.conftest import PASSWORD

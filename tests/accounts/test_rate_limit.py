@@ -43,7 +43,7 @@ def test_the_settings_are_the_documented_ones():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert dt.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
-    assert settings.AUTHENTICATION_BACKENDS[-1] == "planner.auth.RoleAwareBackend"
+    assert settings.AUTHENTICATION_BACKENDS[-1] == "accounts.backends.RoleAwareBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
 
 

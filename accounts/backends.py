@@ -1,8 +1,9 @@
-"""An authentication backend that loads a user's roles with the user.
+"""The login backend: loads a user's roles with the user, and cuts what django-axes records.
 
 The navigation shows role links (Clients, Review queue) on every page; with
-the roles read in the same query that loads the user from the session, those
-links cost no query of their own.
+the dietitian role read in the same query that loads the user from the
+session, those links cost no query of their own (accounts.roles.is_dietitian
+reads it).
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 
-from nutrition.roles import CURATORS_GROUP
+from accounts.roles import DIETITIANS_GROUP
 
-DIETITIANS_GROUP = "dietitians"
-
-
-def _member_of(name: str) -> Exists:
-    return Exists(Group.objects.filter(name=name, user=OuterRef("pk")))
+# The backend a session names when the app logs someone in itself (sign-up):
+# not AUTHENTICATION_BACKENDS[0], which is django-axes and cannot load users.
+SESSION_BACKEND = "accounts.backends.RoleAwareBackend"
 
 
 def with_roles(users):
     return users.annotate(
-        role_dietitian=_member_of(DIETITIANS_GROUP), role_curator=_member_of(CURATORS_GROUP)
+        role_dietitian=Exists(Group.objects.filter(name=DIETITIANS_GROUP, user=OuterRef("pk")))
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nutrition.curation import CURATORS_GROUP, curators_group
+from accounts.roles import CURATORS_GROUP, grant_curator, revoke_curator
 
 
 class Command(BaseCommand):
@@ -20,12 +20,9 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        group = curators_group()
         if remove:
-            user.groups.remove(group)
+            revoke_curator(user)
             self.stdout.write(f"{username} is no longer a curator (staff status unchanged).")
             return
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        user.groups.add(group)
+        grant_curator(user)
         self.stdout.write(f"{username} is a curator: staff, in the {CURATORS_GROUP!r} group.")

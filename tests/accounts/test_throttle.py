@@ -1,4 +1,4 @@
-"""Sign-up and password-reset throttling (config/throttle.py, django-ratelimit).
+"""Sign-up and password-reset throttling (accounts/throttle.py, django-ratelimit).
 
 The counters live in the cache, which tests/conftest.py clears around every test.
 """
@@ -141,10 +141,10 @@ def test_password_reset_answers_429_after_twenty_requests_from_one_address(clien
 
 
 def test_a_throttled_request_is_logged_without_the_address(client, patient, caplog):
-    with caplog.at_level(logging.WARNING, logger="config.throttle"):
+    with caplog.at_level(logging.WARNING, logger="accounts.throttle"):
         for _ in range(6):
             _reset(client, "patient@example.org")
-    [record] = [r for r in caplog.records if r.name == "config.throttle"]
+    [record] = [r for r in caplog.records if r.name == "accounts.throttle"]
     assert "password reset" in record.getMessage()
     assert "patient" not in record.getMessage() and HOME not in record.getMessage()
 
