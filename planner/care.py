@@ -37,8 +37,6 @@ from planner.models import (
 )
 from planner.targets import ProfileTargets, resolve
 
-# A first day's name, as planner.views names the first day of a new plan.
-FIRST_DAY_NAME = "Monday"
 # A latest plan untouched for this long counts as "no recent plan" on the
 # dietitian's list: the client may have stopped planning [D].
 RECENT_PLAN = dt.timedelta(days=30)
@@ -300,49 +298,6 @@ def remove_custom_target(dietitian, client, nutrient: str) -> bool:
 # --- plans for clients and templates ------------------------------------------------------
 
 
-def create_plan(author, owner, name: str, *, is_template: bool = False) -> Plan:
-    """A plan with its first day; `author` plans for `owner` (a client, or themselves)."""
-    with transaction.atomic():
-        plan = Plan.objects.create(owner=owner, author=author, name=name, is_template=is_template)
-        PlanDay.objects.create(plan=plan, position=0, name=FIRST_DAY_NAME)
-        # The history shows who acted beside each summary, so the summary names
-        # only what happened: it reads right to the client and the dietitian.
-        summary = f"Created the {'template' if is_template else 'plan'} “{name}”"
-        history.record(
-            author, owner, "template-created" if is_template else "plan-created", summary, plan
-        )
-    return plan
-
-
-def copy_plan(source: Plan, owner, author, name: str) -> Plan:
-    """A full copy (days and items) owned by `owner`; the source is not touched.
-
-    Three writes whatever the size: the plan, its days, its items.
-    """
-    copy = Plan.objects.create(owner=owner, author=author, name=name, notes=source.notes)
-    days = list(source.days.order_by("position", "id"))
-    new_days = PlanDay.objects.bulk_create(
-        [PlanDay(plan=copy, position=day.position, name=day.name) for day in days]
-    )
-    day_map = {old.id: new for old, new in zip(days, new_days, strict=True)}
-    items = MealItem.objects.filter(day__plan=source).order_by("day_id", "position", "id")
-    MealItem.objects.bulk_create(
-        [
-            MealItem(
-                day=day_map[item.day_id],
-                meal=item.meal,
-                food_id=item.food_id,
-                grams=item.grams,
-                portion_id=item.portion_id,
-                quantity=item.quantity,
-                position=item.position,
-            )
-            for item in items
-        ]
-    )
-    return copy
-
-
 def apply_template(template: Plan, dietitian, client, name: str = "") -> Plan:
     if not template.is_template or template.owner_id != dietitian.id:
         raise CareError("Choose one of your own templates.")
@@ -363,7 +318,7 @@ def apply_template(template: Plan, dietitian, client, name: str = "") -> Plan:
         )
     name = (name or template.name)[:120]
     with transaction.atomic():
-        plan = copy_plan(template, client, dietitian, name)
+        plan = template.copy(client, dietitian, name)
         history.record(
             dietitian,
             client,

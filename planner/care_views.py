@@ -427,7 +427,7 @@ def client_plan_create(request: HttpRequest, client_id: int) -> HttpResponse:
         messages.error(request, "Nothing was created: please correct the plan below.")
         context = _client_context(request, client, plan_form=form)
         return render(request, "planner/care/client_detail.html", context, status=400)
-    plan = care.create_plan(request.user, client, form.cleaned_data["name"])
+    plan = Plan.objects.create_plan(client, request.user, form.cleaned_data["name"])
     messages.success(
         request,
         f"Plan “{plan.name}” created for {care.display_name(client)} with its first day.",
@@ -475,7 +475,9 @@ def template_create(request: HttpRequest) -> HttpResponse:
         for error in _form_errors(form):
             messages.error(request, error)
         return redirect("planner:template_list")
-    plan = care.create_plan(request.user, request.user, form.cleaned_data["name"], is_template=True)
+    plan = Plan.objects.create_plan(
+        request.user, request.user, form.cleaned_data["name"], is_template=True
+    )
     messages.success(
         request,
         f"Template “{plan.name}” created. Add its meals here; it stays out of your plans list "

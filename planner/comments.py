@@ -233,7 +233,7 @@ def _save(
             body=form.cleaned_data["body"],
         )
         # Touch the plan so that "changed" lists show where the conversation is.
-        thread.plan.save(update_fields=["updated_at"])
+        thread.plan.touch()
     return comment
 
 

@@ -4,12 +4,25 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.http import Http404
 from django.urls import reverse
 
 from nutrition.models import Food, Portion
 
 MAX_ITEM_GRAMS = 5000.0
+# New days are named after the week, then "Day 8", "Day 9"…
+WEEK_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def next_position(rows: models.QuerySet) -> int:
+    """The position after the last of `rows` (days of a plan, items of a day).
+
+    The one rule for a new row's place: positions count from 0, and a new row goes
+    after every row committed before it (the caller holds the lock that makes that true).
+    """
+    last = rows.aggregate(last=models.Max("position"))["last"]
+    return 0 if last is None else last + 1
 
 
 class KidneyStatus(models.TextChoices):
@@ -168,6 +181,35 @@ class CustomTarget(models.Model):
         return f"{self.get_nutrient_display()} for {self.profile.user}"
 
 
+class PlanManager(models.Manager["Plan"]):
+    def create_plan(
+        self,
+        owner,
+        author,
+        name: str,
+        *,
+        days: tuple[str, ...] = WEEK_DAY_NAMES[:1],
+        is_template: bool = False,
+    ) -> Plan:
+        """A plan with its days (a first day unless told), recorded in the owner's history.
+
+        `author` plans for `owner`: themselves, or a dietitian for a client.
+        """
+        from planner import history  # planner.history imports this module
+
+        kind = "template" if is_template else "plan"
+        with transaction.atomic(savepoint=False):
+            plan = self.create(owner=owner, author=author, name=name, is_template=is_template)
+            PlanDay.objects.bulk_create(
+                PlanDay(plan=plan, position=position, name=day_name)
+                for position, day_name in enumerate(days)
+            )
+            # The history shows who acted beside each summary, so the summary names
+            # only what happened: it reads right to the client and the dietitian.
+            history.record(author, owner, f"{kind}-created", f"Created the {kind} “{name}”", plan)
+        return plan
+
+
 class Plan(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
@@ -187,6 +229,8 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlanManager()
+
     class Meta:
         ordering = ["-updated_at", "-id"]
 
@@ -195,6 +239,57 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("planner:plan_detail", args=[self.pk])
+
+    def lock(self, *, days: bool = False) -> None:
+        """Make writes to this plan's days take turns, until this transaction ends.
+
+        Days added at once each get their own next position. With `days`, the plan's
+        days are locked first (in id order, the same in every session): item writes
+        take a day and then its plan (PlanDay.lock, then touch), so deleting the plan
+        takes them in that order too and an item added meanwhile cannot fail at commit.
+        A write that finds its plan deleted meanwhile answers 404, as its lookup would.
+        """
+        if days:
+            list(self.days.select_for_update(no_key=True).order_by("id").values_list("id"))
+        if not Plan.objects.select_for_update(no_key=True).filter(pk=self.pk).exists():
+            raise Http404("That plan was deleted meanwhile.")
+
+    def touch(self) -> None:
+        # "Changed" lists sort by updated_at: any change to a day or an item bumps it.
+        self.save(update_fields=["updated_at"])
+
+    def add_day(self, name: str | None = None) -> PlanDay:
+        """A new last day, named after the week unless `name` is given."""
+        with transaction.atomic(savepoint=False):
+            self.lock()
+            if name is None:
+                count = self.days.count()
+                name = WEEK_DAY_NAMES[count] if count < len(WEEK_DAY_NAMES) else f"Day {count + 1}"
+            day = PlanDay.objects.create(plan=self, position=next_position(self.days), name=name)
+            self.touch()
+        return day
+
+    def copy(self, owner, author, name: str, *, is_template: bool = False) -> Plan:
+        """A full copy owned by `owner`: notes, days and items; this plan is not touched.
+
+        Five queries whatever its size: read the days and the items, write the plan,
+        its days, its items (SQLite splits a bulk insert of more than ~100 items).
+        """
+        days = list(self.days.order_by("position", "id"))
+        # Items of the days read above only: a day added meanwhile is not in this copy.
+        items = MealItem.objects.filter(day__in=days).order_by("day_id", "position", "id")
+        with transaction.atomic(savepoint=False):
+            copy = Plan.objects.create(
+                owner=owner, author=author, name=name, notes=self.notes, is_template=is_template
+            )
+            new_days = PlanDay.objects.bulk_create(
+                [PlanDay(plan=copy, position=day.position, name=day.name) for day in days]
+            )
+            day_map = {old.id: new for old, new in zip(days, new_days, strict=True)}
+            MealItem.objects.bulk_create(
+                [item.unsaved_copy(day_map[item.day_id], item.position) for item in items]
+            )
+        return copy
 
 
 class PlanDay(models.Model):
@@ -210,6 +305,72 @@ class PlanDay(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("planner:day_editor", args=[self.pk])
+
+    def lock(self) -> None:
+        """Make writes to this day's items take turns, until this transaction ends.
+
+        Two sessions may edit a day at once (a client and their dietitian, two tabs).
+        Under the lock the next position is read after the other's item is in, and an
+        item the other removed is seen as gone instead of being saved back (an UPDATE
+        that finds no row makes Django INSERT it again). On SQLite the IMMEDIATE
+        transaction already lets one writer in at a time; FOR UPDATE is skipped there.
+        A write that finds its day deleted meanwhile answers 404, as its lookup would.
+        """
+        if not PlanDay.objects.select_for_update(no_key=True).filter(pk=self.pk).exists():
+            raise Http404("That day was deleted meanwhile.")
+
+    def next_position(self) -> int:
+        # One sequence for the whole day, not one per meal: positions order the items
+        # as they were added, also across meals (an item moved to another meal goes last).
+        return next_position(self.items)
+
+    def add_item(
+        self,
+        *,
+        meal: str,
+        food: Food,
+        grams: float,
+        portion: Portion | None = None,
+        quantity: float | None = None,
+        submission_key: str | None = None,
+        position: int | None = None,
+    ) -> MealItem:
+        """A new item, last in the day unless `position` puts it back where it was."""
+        with transaction.atomic(savepoint=False):
+            self.lock()
+            item = MealItem.objects.create(
+                day=self,
+                meal=meal,
+                food=food,
+                grams=grams,
+                portion=portion,
+                quantity=quantity,
+                position=self.next_position() if position is None else position,
+                submission_key=submission_key,
+            )
+            self.plan.touch()
+        return item
+
+    def add_items(self, items, *, meal: str | None = None) -> list[MealItem]:
+        """Copies of `items` (of any day) last in this day, in their order, in one insert.
+
+        `meal` puts every copy in that meal instead of the meal of its original.
+        """
+        with transaction.atomic(savepoint=False):
+            self.lock()
+            start = self.next_position()
+            copies = MealItem.objects.bulk_create(
+                [item.unsaved_copy(self, start + n, meal) for n, item in enumerate(items)]
+            )
+            self.plan.touch()
+        return copies
+
+    def copy(self, name: str | None = None) -> PlanDay:
+        """A copy of this day and its items, last in its plan; "<name> (copy)" unless named."""
+        with transaction.atomic(savepoint=False):
+            copy = self.plan.add_day(name or f"{self.name} (copy)"[:60])
+            copy.add_items(self.items.order_by("position", "id"))
+        return copy
 
 
 class Meal(models.TextChoices):
@@ -265,6 +426,57 @@ class MealItem(models.Model):
         if self.portion_id and self.quantity:
             return f"{self.quantity:g} × {self.portion.label}"
         return f"{self.grams:g} g"
+
+    def unsaved_copy(self, day: PlanDay, position: int, meal: str | None = None) -> MealItem:
+        # What a copy keeps; never the submission key, which belongs to one form.
+        return MealItem(
+            day=day,
+            meal=meal or self.meal,
+            food_id=self.food_id,
+            grams=self.grams,
+            portion_id=self.portion_id,
+            quantity=self.quantity,
+            position=position,
+        )
+
+    def _still_there(self) -> bool:
+        # Under the day's lock: removed by another session (or a double click) meanwhile?
+        self.day.lock()
+        return MealItem.objects.filter(pk=self.pk).exists()
+
+    def change(
+        self, *, meal: str, grams: float, portion: Portion | None, quantity: float | None
+    ) -> bool:
+        """Change the amount or meal; False (nothing saved) if the item was removed meanwhile."""
+        with transaction.atomic(savepoint=False):
+            if not self._still_there():
+                return False
+            if meal != self.meal:
+                self.position = self.day.next_position()
+            self.meal, self.grams, self.portion, self.quantity = meal, grams, portion, quantity
+            self.save()
+            self.day.plan.touch()
+        return True
+
+    def swap_for(self, food: Food) -> bool:
+        """Another food, same grams; False (nothing saved) if the item was removed meanwhile."""
+        with transaction.atomic(savepoint=False):
+            if not self._still_there():
+                return False
+            # Same grams: swaps have similar energy per 100 g, so the meal stays about as big.
+            self.food, self.portion, self.quantity = food, None, None
+            self.save()
+            self.day.plan.touch()
+        return True
+
+    def remove(self) -> bool:
+        """Delete the item; False if it was removed meanwhile."""
+        with transaction.atomic(savepoint=False):
+            if not self._still_there():
+                return False
+            self.delete()
+            self.day.plan.touch()
+        return True
 
 
 class CareLink(models.Model):

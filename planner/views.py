@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +44,6 @@ from planner.targets import resolve
 DAY_CHANGED = "day-changed"
 UNDO_SESSION_KEY = "planner_undo"
 UNDO_KEEP = 10
-DEFAULT_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _redirect_or_client(request: HttpRequest, url: str) -> HttpResponse:
@@ -84,15 +83,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             day_count=Count("days")
         )
         return render(request, "planner/plan_list.html", {"plans": plans, "form": form}, status=400)
-    with transaction.atomic():
-        plan = form.save(commit=False)
-        plan.owner = request.user
-        plan.author = request.user
-        plan.save()
-        PlanDay.objects.create(plan=plan, position=0, name=DEFAULT_DAY_NAMES[0])
-        history.record(
-            request.user, plan.owner, "plan-created", f"Created plan “{plan.name}”", plan
-        )
+    plan = Plan.objects.create_plan(request.user, request.user, form.cleaned_data["name"])
     messages.success(request, f"Plan “{plan.name}” created with its first day.")
     return redirect(plan.days.first().get_absolute_url())
 
@@ -143,37 +134,11 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
     name = plan.name
     with transaction.atomic():
-        # Its days, then the plan (the order item writes take them in, see _lock_day): an
-        # item added meanwhile would make deleting its day fail at commit.
-        list(plan.days.select_for_update(no_key=True).order_by("id").values_list("id"))
-        _lock_plan(plan)
+        plan.lock(days=True)
         history.record(request.user, plan.owner, "plan-deleted", f"Deleted plan “{name}”")
         plan.delete()
     messages.success(request, f"Plan “{name}” deleted.")
     return _redirect_or_client(request, reverse("planner:plan_list"))
-
-
-def _lock_plan(plan: Plan) -> None:
-    # Days added at once take turns, so each gets its own next position (see _lock_day).
-    if not Plan.objects.select_for_update(no_key=True).filter(pk=plan.pk).exists():
-        raise Http404("That plan was deleted meanwhile.")
-
-
-def _copy_items(items, day: PlanDay, meal: str | None = None, start: int = 0) -> int:
-    copies = [
-        MealItem(
-            day=day,
-            meal=meal or item.meal,
-            food_id=item.food_id,
-            grams=item.grams,
-            portion_id=item.portion_id,
-            quantity=item.quantity,
-            position=start + index,
-        )
-        for index, item in enumerate(items)
-    ]
-    MealItem.objects.bulk_create(copies)
-    return len(copies)
 
 
 @login_required
@@ -182,15 +147,8 @@ def plan_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     with transaction.atomic():
         # The copy stays with the plan's owner, whoever makes it.
-        copy = Plan.objects.create(
-            owner=plan.owner,
-            author=request.user,
-            name=f"Copy of {plan.name}"[:120],
-            is_template=plan.is_template,
-        )
-        for day in plan.days.prefetch_related("items"):
-            new_day = PlanDay.objects.create(plan=copy, position=day.position, name=day.name)
-            _copy_items(day.items.all(), new_day)
+        name = f"Copy of {plan.name}"[:120]
+        copy = plan.copy(plan.owner, request.user, name, is_template=plan.is_template)
         history.record(
             request.user,
             copy.owner,
@@ -206,13 +164,7 @@ def plan_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def day_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
-    with transaction.atomic():
-        _lock_plan(plan)
-        count = plan.days.count()
-        last = plan.days.aggregate(last=Max("position"))["last"]
-        name = DEFAULT_DAY_NAMES[count % 7] if count < 7 else f"Day {count + 1}"
-        day = PlanDay.objects.create(plan=plan, position=0 if last is None else last + 1, name=name)
-        plan.save(update_fields=["updated_at"])
+    day = plan.add_day()
     return _redirect_or_client(request, day.get_absolute_url())
 
 
@@ -332,25 +284,8 @@ def _after_change(request: HttpRequest, day: PlanDay, extra: dict | None = None)
     return redirect(day.get_absolute_url())
 
 
-def _touch(plan: Plan) -> None:
-    plan.save(update_fields=["updated_at"])
-
-
 def _log(request: HttpRequest, day: PlanDay, action: str, summary: str) -> None:
     history.record(request.user, day.plan.owner, action, summary, day.plan)
-
-
-def _lock_day(day: PlanDay) -> None:
-    """Make writes to one day's items take turns, until this transaction ends.
-
-    Two sessions may edit a day at once (a client and their dietitian, two tabs).
-    Under the lock the next position is read after the other's item is in, and an
-    item the other removed is seen as gone instead of being saved back (an UPDATE
-    that finds no row makes Django INSERT it again). On SQLite the IMMEDIATE
-    transaction already lets one writer in at a time; FOR UPDATE is skipped there.
-    """
-    if not PlanDay.objects.select_for_update(no_key=True).filter(pk=day.pk).exists():
-        raise Http404("That day was deleted meanwhile.")
 
 
 def _item_gone(request: HttpRequest, day: PlanDay) -> HttpResponse:
@@ -381,19 +316,14 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_change(request, day)
     try:
         with transaction.atomic():
-            _lock_day(day)
-            last = day.items.aggregate(last=Max("position"))["last"]
-            item = MealItem.objects.create(
-                day=day,
+            item = day.add_item(
                 meal=data["meal"],
                 food=data["food"],
                 grams=data["grams"],
                 portion=data["portion_obj"],
                 quantity=data["quantity"],
-                position=0 if last is None else last + 1,
                 submission_key=key,
             )
-            _touch(day.plan)
             note = (
                 f"Added {item.amount_label} {item.food.name} to {item.get_meal_display().lower()}."
             )
@@ -424,18 +354,14 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     before = f"{item.amount_label} {item.food.name} ({item.get_meal_display().lower()})"
     with transaction.atomic():
-        _lock_day(day)
-        if not day.items.filter(pk=item.pk).exists():
+        changed = item.change(
+            meal=data["meal"],
+            grams=data["grams"],
+            portion=data["portion_obj"],
+            quantity=data["quantity"],
+        )
+        if not changed:
             return _item_gone(request, day)
-        if data["meal"] != item.meal:
-            last = day.items.aggregate(last=Max("position"))["last"] or 0
-            item.position = last + 1
-        item.meal = data["meal"]
-        item.grams = data["grams"]
-        item.portion = data["portion_obj"]
-        item.quantity = data["quantity"]
-        item.save()
-        _touch(day.plan)
         after = f"{item.amount_label} {item.food.name} ({item.get_meal_display().lower()})"
         if after != before:
             _log(request, day, "item-changed", f"{day.name}: changed {before} to {after}")
@@ -467,15 +393,12 @@ def _remember_for_undo(request: HttpRequest, item: MealItem) -> str:
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request, pk, write=True)
     day = item.day
+    label = f"{item.amount_label} {item.food.name}"
     with transaction.atomic():
-        _lock_day(day)
-        if not day.items.filter(pk=item.pk).exists():
+        if not item.remove():
             # Removed by the other session (or a double click): nothing left to undo.
             return _after_change(request, day)
         token = _remember_for_undo(request, item)
-        label = f"{item.amount_label} {item.food.name}"
-        item.delete()
-        _touch(day.plan)
         _log(request, day, "item-removed", f"{day.name}: removed {label}")
     undo = {"token": token, "label": label}
     if not request.htmx:
@@ -504,20 +427,17 @@ def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
             return _meals_response(request, day, {"errors": [note]})
         messages.error(request, note)
         return redirect(day.get_absolute_url())
+    portion = Portion.objects.filter(pk=entry["portion"], food=food).first()
     with transaction.atomic():
-        portion_id = entry["portion"]
-        if portion_id and not Portion.objects.filter(pk=portion_id, food=food).exists():
-            portion_id = None
-        MealItem.objects.create(
-            day=day,
+        # Back in its old place among the items, not last.
+        day.add_item(
             meal=entry["meal"],
             food=food,
             grams=entry["grams"],
-            portion_id=portion_id,
-            quantity=entry["quantity"] if portion_id else None,
+            portion=portion,
+            quantity=entry["quantity"] if portion else None,
             position=entry["position"],
         )
-        _touch(day.plan)
         _log(request, day, "item-restored", f"{day.name}: brought back {entry['label']}")
     request.session[UNDO_SESSION_KEY] = [e for e in stack if e["token"] != token]
     request.session.pop("planner_last_undo", None)
@@ -532,13 +452,7 @@ def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def day_copy(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
     with transaction.atomic():
-        _lock_plan(day.plan)
-        last = day.plan.days.aggregate(last=Max("position"))["last"] or 0
-        copy = PlanDay.objects.create(
-            plan=day.plan, position=last + 1, name=f"{day.name} (copy)"[:60]
-        )
-        _copy_items(day.items.order_by("position", "id"), copy)
-        _touch(day.plan)
+        copy = day.copy()
         _log(request, day, "day-copied", f"Copied {day.name} to {copy.name}")
     messages.success(request, f"Copied {day.name} to “{copy.name}”.")
     return _redirect_or_client(request, copy.get_absolute_url())
@@ -565,15 +479,8 @@ def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
     meal = form.cleaned_data["source_meal"]
     target_meal = form.cleaned_data["target_meal"]
     with transaction.atomic():
-        _lock_day(target)
-        last = target.items.aggregate(last=Max("position"))["last"]
-        count = _copy_items(
-            list(day.items.filter(meal=meal).order_by("position", "id")),
-            target,
-            meal=target_meal,
-            start=0 if last is None else last + 1,
-        )
-        _touch(target.plan)
+        items = day.items.filter(meal=meal).order_by("position", "id")
+        count = len(target.add_items(items, meal=target_meal))
         _log(
             request,
             target,
@@ -648,8 +555,8 @@ def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         # The day, then the plan (the order item writes take them in): no item is added to
         # the day while it goes, and of two days deleted at once the second one is kept.
-        _lock_day(day)
-        _lock_plan(plan)
+        day.lock()
+        plan.lock()
         last = plan.days.count() == 1
         if not last:
             _log(request, day, "day-deleted", f"Deleted {name} from “{plan.name}”")
@@ -713,15 +620,8 @@ def item_swap(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(day.get_absolute_url())
     old_name = item.food.name
     with transaction.atomic():
-        _lock_day(day)
-        if not day.items.filter(pk=item.pk).exists():
+        if not item.swap_for(chosen):
             return _item_gone(request, day)
-        # Same grams: swaps have similar energy per 100 g, so the meal stays about as big.
-        item.food = chosen
-        item.portion = None
-        item.quantity = None
-        item.save()
-        _touch(day.plan)
         note = f"Swapped {old_name} for {chosen.name} ({item.grams:g} g)."
         _log(request, day, "item-swapped", f"{day.name}: {note}")
     if not request.htmx:
