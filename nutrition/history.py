@@ -1,28 +1,22 @@
-"""Change history of foods and portions (django-simple-history), and how it reads.
+"""How the change history of foods and portions (django-simple-history) reads.
 
-The bundled data is written with bulk queries that keep no history, so the
-first hand edit of a food would have nothing to compare with. `recording`
-therefore stores the row as it was in the database ("baseline") before that
-first edit, which lets every later change show old → new values. It also skips
-a history record when a save changes nothing tracked (the supplements sync
-saves every row on each run), unless the caller asks for one with
-`force_history`.
+The writing side is the models' own: each save goes through
+nutrition.models.recording_history, which keeps a baseline of a row's values
+before its first recorded change (BASELINE_REASON); a baseline is therefore
+never an entry of its own here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
 
 from nutrition import plausibility
-
-BASELINE_REASON = "Values before the first recorded change"
+from nutrition.models import BASELINE_REASON, Food, Portion
 
 # Bookkeeping columns a reader of the history does not need to see.
 HIDDEN_FIELDS = frozenset(
@@ -43,41 +37,6 @@ HIDDEN_FIELDS = frozenset(
 
 def _tracked(model: type[models.Model]) -> list[str]:
     return [field.attname for field in model.history.model.tracked_fields]
-
-
-@contextmanager
-def recording(instance: models.Model, *, force: bool = False) -> Iterator[None]:
-    """Wrap a save: write a baseline first if the row has no history, and keep no
-    record for a save that changes nothing tracked."""
-    model = type(instance)
-    skip = False
-    if not instance._state.adding and instance.pk is not None:
-        stored = model._default_manager.filter(pk=instance.pk).first()
-        if stored is not None:
-            fields = _tracked(model)
-            if not model.history.filter(**{model._meta.pk.attname: instance.pk}).exists():
-                # The baseline is dated when the loader wrote the row, when known.
-                when = getattr(stored, "updated_at", None) or timezone.now()
-                model.history.bulk_history_create(
-                    [stored],
-                    update=True,
-                    default_date=when,
-                    default_change_reason=BASELINE_REASON,
-                    default_user=None,
-                )
-            unchanged = all(getattr(stored, f) == getattr(instance, f) for f in fields)
-            skip = unchanged and not force and not getattr(instance, "force_history", False)
-    if skip and not hasattr(instance, "skip_history_when_saving"):
-        instance.skip_history_when_saving = True
-        try:
-            yield
-        finally:
-            del instance.skip_history_when_saving
-    else:
-        yield
-
-
-# -- Reading ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -159,8 +118,6 @@ def diff_records(model: type[models.Model], records: Sequence[models.Model]) -> 
 
 def food_entries(food_id: int, *, humans_only: bool = False) -> list[Entry]:
     """Every recorded change of a food and its portions, newest first (two queries)."""
-    from nutrition.models import Food, Portion
-
     food_records = list(
         Food.history.filter(id=food_id).select_related("history_user").order_by("history_date")
     )

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from nutrition import plausibility
-from nutrition.history import recording
 from nutrition.text import normalize
 
 # The seven per-100 g nutrients the app tracks, in display order.
@@ -22,6 +25,50 @@ NUTRIENT_FIELDS = (
     "calcium_mg",
 )
 SEARCH_NAME_MAX = 255
+
+# -- Change history (django-simple-history); reading it is nutrition.history ------------
+
+BASELINE_REASON = "Values before the first recorded change"
+
+
+@contextmanager
+def recording_history(instance: models.Model, *, force: bool = False) -> Iterator[None]:
+    """Wrap a save: write a baseline first if the row has no history, and keep no
+    record for a save that changes nothing tracked.
+
+    The bundled data is written with bulk queries that keep no history, so the
+    first hand edit of a food would have nothing to compare with: the baseline is
+    the row as it was in the database before that edit, which lets every later
+    change show old → new values. A save that changes nothing tracked (the
+    supplements sync saves every row on each run) leaves no record, unless the
+    caller asks for one with `force` or the instance's `force_history`.
+    """
+    model = type(instance)
+    skip = False
+    if not instance._state.adding and instance.pk is not None:
+        stored = model._default_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            fields = [field.attname for field in model.history.model.tracked_fields]
+            if not model.history.filter(**{model._meta.pk.attname: instance.pk}).exists():
+                # The baseline is dated when the loader wrote the row, when known.
+                when = getattr(stored, "updated_at", None) or timezone.now()
+                model.history.bulk_history_create(
+                    [stored],
+                    update=True,
+                    default_date=when,
+                    default_change_reason=BASELINE_REASON,
+                    default_user=None,
+                )
+            unchanged = all(getattr(stored, f) == getattr(instance, f) for f in fields)
+            skip = unchanged and not force and not getattr(instance, "force_history", False)
+    if skip and not hasattr(instance, "skip_history_when_saving"):
+        instance.skip_history_when_saving = True
+        try:
+            yield
+        finally:
+            del instance.skip_history_when_saving
+    else:
+        yield
 
 
 class FoodGroup(models.Model):
@@ -165,7 +212,7 @@ class Food(models.Model):
         # Folding can lengthen a name ("ß" → "ss", "ﷺ" → 18 letters): cut it to the column,
         # which PostgreSQL enforces (a 500 otherwise); the cut tail is only not searchable.
         self.search_name = normalize(self.name)[:SEARCH_NAME_MAX]
-        with recording(self):
+        with recording_history(self):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -213,7 +260,7 @@ class Portion(models.Model):
         return f"{self.label} ({self.grams:g} g)"
 
     def save(self, *args, **kwargs):
-        with recording(self):
+        with recording_history(self):
             super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -260,7 +307,7 @@ class SupplementFacts(models.Model):
         return f"{self.food.name}: {self.elemental_mg_per_unit:g} mg per {self.unit}"
 
     def save(self, *args, **kwargs):
-        with recording(self):
+        with recording_history(self):
             super().save(*args, **kwargs)
 
     def clean(self) -> None:

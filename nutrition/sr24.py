@@ -12,7 +12,6 @@ the portion a meal item points at keeps its id.
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections import defaultdict
@@ -25,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from nutrition import supplements
 from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, FoodMerge, Portion
 from nutrition.text import normalize
 
@@ -72,7 +72,7 @@ class LoadReport:
     portions_created: int
     portions_updated: int
     portions_deleted: int
-    supplements: int | None  # None when nutrition.supplements does not exist yet
+    supplements: int
     seconds: float
     # Foods a curator corrected or merged away: left as the curator made them.
     foods_kept: int = 0
@@ -104,10 +104,7 @@ class LoadReport:
             lines.append(
                 f"{self.foods_stale} usda-sr24 foods are not in the fixture; left as they are."
             )
-        if self.supplements is None:
-            lines.append("Supplements: nutrition.supplements is not there yet; skipped.")
-        else:
-            lines.append(f"Supplements: {self.supplements} synced.")
+        lines.append(f"Supplements: {self.supplements} synced.")
         lines.append(f"Done in {self.seconds:.2f} s.")
         return "\n".join(lines)
 
@@ -288,19 +285,6 @@ def _sync_portions(foods: list[Sr24Food], food_ids: dict[str, int]) -> tuple[int
     return len(new), len(changed), len(surplus)
 
 
-def _sync_supplements() -> int | None:
-    # nutrition.supplements is written separately; until it lands there is
-    # nothing to sync. Only the module's own absence is tolerated: an import
-    # that fails inside it is a bug and propagates.
-    try:
-        supplements = importlib.import_module("nutrition.supplements")
-    except ModuleNotFoundError as exc:
-        if exc.name != "nutrition.supplements":
-            raise
-        return None
-    return supplements.sync_supplements()
-
-
 def load_foods(directory: Path | None = None) -> LoadReport:
     """Upsert the bundled SR24 groups, foods and portions, then the supplements, atomically."""
     started = time.perf_counter()
@@ -309,7 +293,7 @@ def load_foods(directory: Path | None = None) -> LoadReport:
         group_ids, groups_created, groups_updated = _sync_groups(groups)
         food_ids, created, updated, stale, kept = _sync_foods(foods, group_ids)
         portions = _sync_portions(foods, food_ids)
-        supplements = _sync_supplements()
+        supplements_synced = supplements.sync_supplements()
     if connection.vendor == "postgresql":
         # Fresh statistics let the planner use the search indexes at once; a server
         # without autovacuum would otherwise scan every food for each search.
@@ -326,6 +310,6 @@ def load_foods(directory: Path | None = None) -> LoadReport:
         portions_created=portions[0],
         portions_updated=portions[1],
         portions_deleted=portions[2],
-        supplements=supplements,
+        supplements=supplements_synced,
         seconds=time.perf_counter() - started,
     )

@@ -28,6 +28,7 @@ from django.urls import register_converter, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config import mail
+from config.forms import form_errors
 from nutrition import medicines as catalogue
 from planner import access, care, history
 from planner.care_forms import (
@@ -74,13 +75,6 @@ def dietitian_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _form_errors(form) -> list[str]:
-    errors = [str(e) for e in form.non_field_errors()]
-    for bound in form:
-        errors.extend(f"{bound.label}: {e}" for e in bound.errors)
-    return errors
 
 
 def _invite_url(request: HttpRequest, link: CareLink) -> str:
@@ -472,7 +466,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_create(request: HttpRequest) -> HttpResponse:
     form = PlanNameForm(request.POST)
     if not form.is_valid():
-        for error in _form_errors(form):
+        for error in form_errors(form):
             messages.error(request, error)
         return redirect("planner:template_list")
     plan = Plan.objects.create_plan(
@@ -526,7 +520,7 @@ def template_apply(request: HttpRequest) -> HttpResponse:
         request.POST, templates=_template_choices(request.user), clients=clients
     )
     if not form.is_valid():
-        for error in _form_errors(form):
+        for error in form_errors(form):
             messages.error(request, error)
         # Back to the client's page only for one of the dietitian's clients.
         client_id = request.POST.get("client", "")

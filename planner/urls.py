@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from planner import profile_views, views
+from planner import (
+    care_views,
+    comments,
+    learn_views,
+    pdf,
+    profile_views,
+    sharing,
+    views,
+    week_views,
+)
 
 app_name = "planner"
 
@@ -44,8 +53,6 @@ urlpatterns += [
 ]
 
 # The week view and the exports (issue 4 part 5).
-from planner import week_views  # noqa: E402
-
 urlpatterns += [
     path("plans/<int:pk>/week/", week_views.plan_week, name="plan_week"),
     path("plans/<int:pk>/export.csv", week_views.plan_export_csv, name="plan_export_csv"),
@@ -53,8 +60,6 @@ urlpatterns += [
 ]
 
 # The explanatory pages (issue 5): the warning catalogue and the learn pages, public.
-from planner import learn_views  # noqa: E402
-
 urlpatterns += [
     path("warnings/", learn_views.warning_index, name="warning_index"),
     path("warnings/<str:code>/", learn_views.warning_detail, name="warning_detail"),
@@ -65,8 +70,6 @@ urlpatterns += [
 ]
 
 # Comments, share links, print and PDF (issue 6 items 3-5).
-from planner import comments, pdf, sharing  # noqa: E402
-
 urlpatterns += [
     path("comments/", comments.inbox, name="comments_inbox"),
     path("comments/read/", comments.inbox_mark_read, name="comments_mark_read"),
@@ -89,8 +92,6 @@ urlpatterns += [
 
 # Dietitians and their clients (issue 6): invitations, links, the client
 # workspace, custom targets, templates and the history.
-from planner import care_views  # noqa: E402
-
 urlpatterns += [
     path("care/", care_views.care_home, name="care_home"),
     path("care/links/<dbid:pk>/end/", care_views.care_end, name="care_end"),

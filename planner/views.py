@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from config.forms import form_errors
 from config.redirects import safe_path
 from nutrition.models import Food, Portion
 from nutrition.search import search_foods
@@ -50,13 +51,6 @@ def _redirect_or_client(request: HttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
-
-
-def _form_errors(form) -> list[str]:
-    errors = [str(e) for e in form.non_field_errors()]
-    for field in form:
-        errors.extend(f"{field.label}: {e}" for e in field.errors)
-    return errors
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -123,7 +117,7 @@ def plan_rename(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, "Plan renamed.")
     else:
-        for error in _form_errors(form):
+        for error in form_errors(form):
             messages.error(request, error)
     return redirect(plan.get_absolute_url())
 
@@ -303,7 +297,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     # The plan's owner reads the day: only foods they can see (never a dietitian's private food).
     form = AddItemForm(request.POST, user=day.plan.owner)
     if not form.is_valid():
-        errors = _form_errors(form)
+        errors = form_errors(form)
         if request.htmx:
             return _meals_response(request, day, {"errors": errors})
         for error in errors:
@@ -345,7 +339,7 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = AmountForm(request.POST, food=item.food)
     day = item.day
     if not form.is_valid():
-        errors = _form_errors(form)
+        errors = form_errors(form)
         if request.htmx:
             return _meals_response(request, day, {"errors": errors, "changed_item": item.id})
         for error in errors:
@@ -472,7 +466,7 @@ def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk)
     form = CopyMealForm(request.POST, days=_copy_targets(day.plan.owner))
     if not form.is_valid():
-        for error in _form_errors(form):
+        for error in form_errors(form):
             messages.error(request, error)
         return _redirect_or_client(request, day.get_absolute_url())
     target = get_day_for(request, form.cleaned_data["target_day"], write=True)
@@ -541,7 +535,7 @@ def day_rename(request: HttpRequest, pk: int) -> HttpResponse:
             _log(request, day, "day-renamed", f"Renamed {old_name} to {day.name}")
         messages.success(request, "Day renamed.")
     else:
-        for error in _form_errors(form):
+        for error in form_errors(form):
             messages.error(request, error)
     return redirect(day.get_absolute_url())
 

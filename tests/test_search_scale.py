@@ -255,8 +255,8 @@ def test_sqlite_answers_search_from_its_fts5_tables(food):
 def test_a_lost_sqlite_trigger_is_put_back_after_migrate(food):
     from django.db import connection
 
-    from nutrition.apps import SEARCH_TRIGGERS, repair_sqlite_search_index
     from nutrition.search import search_foods
+    from nutrition.search_index import SEARCH_TRIGGERS, repair_sqlite_search_index
 
     if connection.vendor != "sqlite":
         pytest.skip("the FTS5 triggers exist on SQLite only")
@@ -268,3 +268,13 @@ def test_a_lost_sqlite_trigger_is_put_back_after_migrate(food):
         assert {row[0] for row in cursor.fetchall()} >= SEARCH_TRIGGERS
     food("Quinoa, cooked")
     assert [f.name for f in search_foods("quino")] == ["Quinoa, cooked"]
+
+
+def test_the_repair_builds_the_index_exactly_as_the_migration_did():
+    import importlib
+
+    from nutrition import search_index
+
+    migration = importlib.import_module("nutrition.migrations.0005_search_index")
+    assert search_index.sqlite_create_statements() == migration._sqlite_create()
+    assert sorted(search_index.sqlite_drop_statements()) == sorted(migration._sqlite_drop())

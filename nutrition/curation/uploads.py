@@ -28,7 +28,6 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
-from nutrition.history import BASELINE_REASON
 from nutrition.importers.fdc import (
     FDCImportError,
     ImportPreview,
@@ -40,7 +39,7 @@ from nutrition.importers.fdc import (
     preview_import,
 )
 from nutrition.importers.fdc.parse import FILES as FDC_FILES
-from nutrition.models import Food
+from nutrition.models import BASELINE_REASON, Food
 
 SESSION_KEY = "curation_import"
 FORMAT_CSV = "csv"
