@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint serve setup data bench backup restore clean
+.PHONY: run test test-fast lint serve setup data bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Everything but the browser and property-based tests, for the edit-test loop (under 2 min).
+# `make test` (README, CI) still runs them all.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -q -m "not browser and not property" $(PYTEST_ARGS)
 
 # Production-style serving: hashed, compressed static files via whitenoise and gunicorn.
 # Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL) in the environment.

@@ -32,6 +32,8 @@ from tests.test_robustness_common import (
     texts,
 )
 
+pytestmark = pytest.mark.property
+
 usernames = st.one_of(
     st.from_regex(r"\A[\w.@+-]{1,150}\Z"), st.text(min_size=1, max_size=160), texts
 )

@@ -27,6 +27,8 @@ from tests.test_robustness_common import (
     texts,
 )
 
+pytestmark = pytest.mark.property
+
 SECRET = "Grandma secret stew"
 
 raw_query_strings = st.one_of(

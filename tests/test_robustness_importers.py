@@ -42,6 +42,8 @@ from tests.test_robustness_common import (
     snapshot,
 )
 
+pytestmark = pytest.mark.property
+
 FILES = sorted(COLUMNS)
 big_numbers = st.sampled_from(
     [str(2**53 + 1), str(2**63), str(2**64), "1e20", "-1e20", "99999999999999999999", "1e400"]

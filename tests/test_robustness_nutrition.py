@@ -35,6 +35,8 @@ from tests.test_robustness_common import (
     texts,
 )
 
+pytestmark = pytest.mark.property
+
 USER_FOOD_TABLES = {
     "nutrition.Food",
     "nutrition.Portion",

@@ -58,6 +58,8 @@ from tests.test_robustness_common import (
     texts,
 )
 
+pytestmark = pytest.mark.property
+
 HISTORY = "planner.HistoryEvent"
 MEALS = [m.value for m in Meal]
 
