@@ -10,7 +10,7 @@ from planner.demo_care import load_demo_care
 class Command(BaseCommand):
     help = (
         "Create two demo accounts with a week of meals each and a demo dietitian linked to "
-        "both (planner/demo.py, planner/demo_care.py). "
+        "both, as fixtures/demo/*.toml define them (read by planner/demo.py, demo_care.py). "
         "Idempotent: a second run changes nothing. Needs the bundled foods (load_foods) "
         "and refuses to run unless DEBUG is on or --force is given."
     )
