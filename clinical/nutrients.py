@@ -102,7 +102,7 @@ MINERALS_FIRST: tuple[Nutrient, ...] = tuple(
 UNITS_SOURCE = _REGISTRY.source
 SERUM_MG_MGDL_TO_MMOLL = _REGISTRY.serum_mg_mgdl_to_mmoll
 
-# The nutrients with an mmol/mEq conversion, by symbol ("k"), as nutrition.units had them.
+# The nutrients with an mmol/mEq conversion, by symbol ("k"), as the app names them.
 ELEMENTS: dict[str, Nutrient] = {
     n.element: n for n in NUTRIENTS.values() if n.convertible and n.element is not None
 }

@@ -69,4 +69,3 @@ SHARES_SOURCE = _SALTS.shares_source
 # Labels round; a row may sit this far (relative) outside its salt's share.
 SHARE_TOLERANCE = _SALTS.share_tolerance
 NACL_SODIUM_SHARE = _SALTS.nacl_sodium_share
-KCL_POTASSIUM_SHARE = SALT_FORMS["k-chloride"].share_low

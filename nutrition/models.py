@@ -11,19 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinical import nutrients
 from nutrition import plausibility
 from nutrition.text import normalize
 
-# The seven per-100 g nutrients the app tracks, in display order.
-NUTRIENT_FIELDS = (
-    "energy_kcal",
-    "protein_g",
-    "magnesium_mg",
-    "potassium_mg",
-    "sodium_mg",
-    "phosphorus_mg",
-    "calcium_mg",
-)
+# The seven per-100 g nutrients the app tracks, in display order: the fields of
+# the nutrient registry (clinical/data/nutrients.toml).
+NUTRIENT_FIELDS = nutrients.FIELDS
 SEARCH_NAME_MAX = 255
 
 # -- Change history (django-simple-history); reading it is nutrition.history ------------

@@ -3,8 +3,8 @@
 Each row is one product form with its elemental amount per unit, stored as the
 label (or the stated arithmetic) gives it and never derived from the salt's
 weight at run time: hydration changes the share a lot (clinical.md §5).
-`SALT_FORMS` holds each salt's elemental share so a test can catch a typo in
-either number.
+`SALT_FORMS` (clinical/data/supplement_salts.toml) holds each salt's
+elemental share so a test can catch a typo in either number.
 
 Storage convention for supplements (kind "supplement"): a unit ("1 tablet",
 "15 mL", "1 level teaspoon") is a portion of 1.0 nominal gram, so the
@@ -37,94 +37,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from clinical.supplements import NACL_SODIUM_SHARE, SALT_FORMS
 from nutrition.models import Food, FoodGroup, FoodMerge, Portion, SupplementFacts
 
 SUPPLEMENT_GROUP = ("SUPP", "Supplements and medicines")
 SALT_SUBSTITUTE_GROUP_CODE = "02"  # USDA SR "Spices and Herbs", home of 02047 "Salt, table"
-
-SHARES_SOURCE = "clinical.md §5 (Molecules 2020;25:3172 and 2021;26:2419; others calculated)"
-
-
-@dataclass(frozen=True)
-class SaltForm:
-    key: str
-    mineral: str  # SupplementFacts.Mineral: "mg" or "k"
-    name: str
-    share_low: float  # elemental mass fraction
-    share_high: float
-    source: str
-    calculated_here: bool = False  # not in clinical.md: worked out from atomic weights below
-
-
-SALT_FORMS = {
-    s.key: s
-    for s in (
-        SaltForm("mg-oxide", "mg", "magnesium oxide", 0.603, 0.603, SHARES_SOURCE),
-        SaltForm("mg-hydroxide", "mg", "magnesium hydroxide", 0.417, 0.417, SHARES_SOURCE),
-        SaltForm("mg-carbonate", "mg", "magnesium carbonate", 0.288, 0.288, SHARES_SOURCE),
-        SaltForm(
-            "mg-chloride-hexahydrate",
-            "mg",
-            "magnesium chloride hexahydrate",
-            0.120,
-            0.120,
-            SHARES_SOURCE,
-        ),
-        SaltForm(
-            "mg-sulfate-heptahydrate",
-            "mg",
-            "magnesium sulfate heptahydrate",
-            0.099,
-            0.099,
-            SHARES_SOURCE,
-        ),
-        # 11.3 % (magnesium hydrogen citrate) to 16.2 % (anhydrous trimagnesium citrate).
-        SaltForm("mg-citrate", "mg", "magnesium citrate", 0.113, 0.162, SHARES_SOURCE),
-        SaltForm("mg-malate", "mg", "magnesium malate", 0.155, 0.155, SHARES_SOURCE),
-        SaltForm("mg-glycinate", "mg", "magnesium bisglycinate", 0.141, 0.141, SHARES_SOURCE),
-        # Mg(C3H5O3)2·2H2O: 24.305 / 238.47 = 10.2 %.
-        SaltForm(
-            "mg-lactate-dihydrate",
-            "mg",
-            "magnesium L-lactate dihydrate",
-            0.102,
-            0.102,
-            "Calculated: 24.305 / 238.47 (Mg lactate dihydrate)",
-            calculated_here=True,
-        ),
-        SaltForm("mg-aspartate", "mg", "magnesium aspartate", 0.085, 0.085, SHARES_SOURCE),
-        # Mg(C6H11O7)2·2H2O: 24.305 / 450.6 = 5.4 %; the anhydrous salt is 5.9 %.
-        SaltForm(
-            "mg-gluconate-dihydrate",
-            "mg",
-            "magnesium gluconate dihydrate",
-            0.054,
-            0.054,
-            "Calculated: 24.305 / 450.6 (Mg gluconate dihydrate)",
-            calculated_here=True,
-        ),
-        SaltForm("k-chloride", "k", "potassium chloride", 0.524, 0.524, SHARES_SOURCE),
-        SaltForm("k-bicarbonate", "k", "potassium bicarbonate", 0.391, 0.391, SHARES_SOURCE),
-        # K3C6H5O7·H2O: 3 × 39.098 / 324.41 = 36.2 %; anhydrous is 38.3 %.
-        SaltForm(
-            "k-citrate-monohydrate",
-            "k",
-            "potassium citrate monohydrate",
-            0.362,
-            0.362,
-            "Calculated: 3 × 39.098 / 324.41 (K citrate monohydrate)",
-            calculated_here=True,
-        ),
-        SaltForm("k-gluconate", "k", "potassium gluconate", 0.167, 0.167, SHARES_SOURCE),
-    )
-}
-# Labels round; a row may sit this far (relative) outside its salt's share.
-SHARE_TOLERANCE = 0.03
-
-# Shares of the blends' other element, calculated from atomic weights
-# (Na 22.990, Cl 35.453): 22.990 / 58.443 = 39.3 % sodium in sodium chloride.
-NACL_SODIUM_SHARE = 0.393
-KCL_POTASSIUM_SHARE = 0.524
 
 
 @dataclass(frozen=True)

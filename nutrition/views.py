@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from clinical import nutrients
+from clinical.classes import HIGH_POTASSIUM_ITEM_MG, phosphorus_class, potassium_class
 from nutrition import sources
-from nutrition.classes import HIGH_POTASSIUM_ITEM_MG, phosphorus_class, potassium_class
 from nutrition.forms import DEFAULT_RANKING, PortionForm, RankingForm, SearchForm
 from nutrition.history import curator_corrections
 from nutrition.models import Food, FoodMerge, Portion
-from nutrition.nutrients import nutrient_rows
 from nutrition.rankings import (
     BASES,
     MIN_KCAL_FOR_ENERGY_BASIS,
@@ -23,6 +25,34 @@ from nutrition.rankings import (
 from nutrition.search import Filters, search_foods
 
 RANKING_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class NutrientRow:
+    field: str
+    label: str
+    unit: str
+    per_100g: float | None
+    per_amount: float | None
+
+
+def nutrient_rows(food: Food, grams: float, unit: str = "mg") -> list[NutrientRow]:
+    """A food's nutrients per 100 g and per `grams`, in the registry's order and labels;
+    K, Mg and Na in `unit` (mg, mmol or mEq), the rest in their stored unit."""
+    rows = []
+    for nutrient in nutrients.NUTRIENTS.values():
+        per_100g = getattr(food, nutrient.field)
+        per_amount = None if per_100g is None else per_100g * grams / 100
+        rows.append(
+            NutrientRow(
+                nutrient.field,
+                nutrient.label,
+                nutrients.unit_label(nutrient.field, unit),
+                nutrients.in_unit(per_100g, nutrient.field, unit),
+                nutrients.in_unit(per_amount, nutrient.field, unit),
+            )
+        )
+    return rows
 
 
 @require_GET

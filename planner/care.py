@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from clinical import nutrients
 from nutrition.models import Food
 from planner import access, history, intake, warnings
 from planner.models import (
@@ -233,11 +234,10 @@ def dietitians_of(client):
 
 # --- custom targets ---------------------------------------------------------------------
 
-UNITS = {Nutrient.ENERGY: "kcal", Nutrient.PROTEIN: "g"}
-
 
 def unit_of(nutrient: str) -> str:
-    return UNITS.get(nutrient, "mg")
+    """The stored unit of a custom target (mg; kcal for energy, g for protein)."""
+    return nutrients.unit_label(nutrient, "mg")
 
 
 def describe_bounds(minimum: float | None, maximum: float | None, unit: str) -> str:

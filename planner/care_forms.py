@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from clinical import nutrients
 from planner.models import CustomTarget, Nutrient, Plan
 
 # Ceilings far above any sensible daily target, to catch a slipped digit
@@ -15,7 +16,6 @@ CEILINGS = {
     Nutrient.ENERGY: 10_000.0,  # kcal
     Nutrient.PROTEIN: 1_000.0,  # g
 }
-UNITS = {Nutrient.ENERGY: "kcal", Nutrient.PROTEIN: "g"}
 REASON_MAX = CustomTarget._meta.get_field("reason").max_length
 
 
@@ -71,8 +71,8 @@ class CustomTargetForm(forms.Form):
                 "The minimum is above the maximum: swap them or change one."
             )
         ceiling = CEILINGS[nutrient]
-        unit = UNITS.get(nutrient, "mg")
-        label = Nutrient(nutrient).label.lower()
+        unit = nutrients.unit_label(nutrient, "mg")
+        label = nutrients.label(nutrient).lower()
         for name, value in (("minimum", minimum), ("maximum", maximum)):
             if value is not None and value > ceiling:
                 self.add_error(

@@ -27,9 +27,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import register_converter, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinical import medicines as catalogue
 from config import mail
 from config.forms import form_errors
-from nutrition import medicines as catalogue
 from planner import access, care, history
 from planner.care_forms import (
     CustomTargetForm,

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from nutrition import medicines
+from clinical import medicines
 from nutrition.models import Food, Portion
 from planner.models import (
     MEAL_ORDER,

@@ -78,6 +78,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from clinical import nutrients
 from config.spreadsheet import escape_cell
 from nutrition.models import NUTRIENT_FIELDS
 from planner.access import profile_for
@@ -87,10 +88,7 @@ from planner.targets import resolve
 from planner.warnings import Warning, evaluate_days
 
 FORMAT = "mgk-planner/plan-export/1"
-UNITS = {
-    n: ("kcal" if n == "energy_kcal" else "g" if n == "protein_g" else "mg")
-    for n in NUTRIENT_FIELDS
-}
+UNITS = {n: nutrients.stored_unit(n) for n in NUTRIENT_FIELDS}
 CSV_COLUMNS = [
     "row_type",
     "day_number",

@@ -6,35 +6,36 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from clinical import catalogue
 from planner import learn
 
 
 def _render(request: HttpRequest, template: str, **context) -> HttpResponse:
-    context.setdefault("evidence_labels", learn.EVIDENCE_LABELS)
+    context.setdefault("evidence_labels", catalogue.EVIDENCE_LABELS)
     return render(request, template, context)
 
 
 @require_GET
 def warning_index(request: HttpRequest) -> HttpResponse:
-    return _render(request, "planner/learn/warning_index.html", groups=learn.by_level())
+    return _render(request, "planner/learn/warning_index.html", groups=catalogue.by_level())
 
 
 @require_GET
 def warning_detail(request: HttpRequest, code: str) -> HttpResponse:
-    entry = learn.entry(code)
+    entry = catalogue.entry(code)
     if entry is None:
         raise Http404("No warning has this code.")
     return _render(
         request,
         "planner/learn/warning_detail.html",
         entry=entry,
-        level_labels=learn.LEVEL_LABELS,
+        level_labels=catalogue.LEVEL_LABELS,
     )
 
 
 @require_GET
 def learn_index(request: HttpRequest) -> HttpResponse:
-    return _render(request, "planner/learn/index.html", entry_count=len(learn.CATALOGUE))
+    return _render(request, "planner/learn/index.html", entry_count=len(catalogue.CATALOGUE))
 
 
 @require_GET

@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 
+from clinical import nutrients as clinical_nutrients
+from clinical import targets as clinical_targets
 from nutrition.models import Food, Portion
 
 MAX_ITEM_GRAMS = 5000.0
@@ -25,17 +27,12 @@ def next_position(rows: models.QuerySet) -> int:
     return 0 if last is None else last + 1
 
 
-class KidneyStatus(models.TextChoices):
-    NONE = "none", "No known kidney disease"
-    G1 = "g1", "CKD G1 (eGFR ≥ 90)"
-    G2 = "g2", "CKD G2 (eGFR 60–89)"
-    G3A = "g3a", "CKD G3a (eGFR 45–59)"
-    G3B = "g3b", "CKD G3b (eGFR 30–44)"
-    G4 = "g4", "CKD G4 (eGFR 15–29)"
-    G5 = "g5", "CKD G5 (eGFR < 15), not on dialysis"
-    HD = "hd", "Hemodialysis"
-    PD = "pd", "Peritoneal dialysis"
-    TRANSPLANT = "transplant", "Kidney transplant"
+# The statuses of clinical/data/kidney.toml, one list with one set of labels:
+# KidneyStatus.NONE, .G3A, .HD ... (the code upper-cased).
+KidneyStatus = models.TextChoices(
+    "KidneyStatus",
+    [(code.upper(), (code, label)) for code, label in clinical_targets.KIDNEY_STATUSES.items()],
+)
 
 
 class DisplayUnit(models.TextChoices):
@@ -118,11 +115,11 @@ class Profile(models.Model):
     def serum_mg_mmol(self) -> float | None:
         if self.serum_mg is None:
             return None
-        if self.serum_mg_unit == self.SerumMgUnit.MG_DL:
-            return self.serum_mg * 0.4114  # clinical.md §6
-        if self.serum_mg_unit == self.SerumMgUnit.MEQ_L:
-            return self.serum_mg / 2  # Mg is divalent
-        return self.serum_mg
+        # A unit outside the choices (set in the admin, say) is read as mmol/L.
+        unit = self.serum_mg_unit
+        if unit not in self.SerumMgUnit.values:
+            unit = self.SerumMgUnit.MMOL_L
+        return clinical_nutrients.serum_mg_to_mmol_l(self.serum_mg, unit)
 
     @property
     def medicine_codes(self) -> list[str]:
@@ -130,7 +127,7 @@ class Profile(models.Model):
 
 
 class ProfileMedicine(models.Model):
-    """A medicine the person takes, as a code of the catalogue in nutrition.medicines."""
+    """A medicine the person takes, as a code of the catalogue in clinical.medicines."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="medicines")
     code = models.CharField(max_length=60)
@@ -145,14 +142,15 @@ class ProfileMedicine(models.Model):
         return self.code
 
 
-class Nutrient(models.TextChoices):
-    MAGNESIUM = "magnesium_mg", "Magnesium"
-    POTASSIUM = "potassium_mg", "Potassium"
-    SODIUM = "sodium_mg", "Sodium"
-    PHOSPHORUS = "phosphorus_mg", "Phosphorus"
-    CALCIUM = "calcium_mg", "Calcium"
-    ENERGY = "energy_kcal", "Energy"
-    PROTEIN = "protein_g", "Protein"
+# The nutrients of the registry (clinical.nutrients), minerals first:
+# Nutrient.MAGNESIUM = "magnesium_mg", Nutrient.ENERGY = "energy_kcal" ...
+Nutrient = models.TextChoices(
+    "Nutrient",
+    [
+        (n.field.split("_")[0].upper(), (n.field, n.label))
+        for n in clinical_nutrients.MINERALS_FIRST
+    ],
+)
 
 
 class CustomTarget(models.Model):

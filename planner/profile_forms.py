@@ -11,9 +11,9 @@ import math
 
 from django import forms
 
-from nutrition import medicines as catalogue
-from nutrition import targets as dri
-from nutrition import units
+from clinical import medicines as catalogue
+from clinical import nutrients
+from clinical import targets as dri
 from planner.models import KidneyStatus, Profile
 
 MAX_AGE_YEARS = 120
@@ -48,8 +48,8 @@ def serum_mg_range_in(unit: str) -> tuple[str, str]:
     Rounding the low bound up and the high bound down means every number the
     message allows really passes the check made in mmol/L.
     """
-    low = units.serum_mg_from_mmol_l(SERUM_MG_MIN, unit)
-    high = units.serum_mg_from_mmol_l(SERUM_MG_MAX, unit)
+    low = nutrients.serum_mg_from_mmol_l(SERUM_MG_MIN, unit)
+    high = nutrients.serum_mg_from_mmol_l(SERUM_MG_MAX, unit)
     places = 2 if unit == Profile.SerumMgUnit.MG_DL else 1
     scale = 10**places
     # round() first drops float noise such as 4.000000000000001 before ceil/floor.
@@ -212,7 +212,7 @@ class ProfileForm(forms.ModelForm):
         unit = data.get("serum_k_unit")
         if value is None or not unit:
             return
-        mmol_l = units.serum_k_to_mmol_l(value, unit)
+        mmol_l = nutrients.serum_k_to_mmol_l(value, unit)
         if not SERUM_K_MIN <= mmol_l <= SERUM_K_MAX:
             same = " (the same numbers as mmol/L)" if unit == Profile.SerumKUnit.MEQ_L else ""
             self.add_error(
@@ -226,7 +226,7 @@ class ProfileForm(forms.ModelForm):
         unit = data.get("serum_mg_unit")
         if value is None or not unit:
             return
-        mmol_l = units.serum_mg_to_mmol_l(value, unit)
+        mmol_l = nutrients.serum_mg_to_mmol_l(value, unit)
         if not SERUM_MG_MIN <= mmol_l <= SERUM_MG_MAX:
             low, high = serum_mg_range_in(unit)
             self.add_error(

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from nutrition import medicines as catalogue
-from nutrition import targets as dri
-from nutrition import units
+from clinical import medicines as catalogue
+from clinical import nutrients
+from clinical import targets as dri
 from planner import targets as planner_targets
 from planner.access import profile_for
 from planner.models import Nutrient, Profile, ProfileMedicine
@@ -43,9 +43,6 @@ MAX_MEDICINE_RESULTS = 8
 PROFILE_CHANGED_EVENT = "profile-changed"
 LEVELS = {"success": messages.SUCCESS, "info": messages.INFO, "error": messages.ERROR}
 
-# Nutrients with a molar mass in nutrition.units; the rest keep their own unit.
-CONVERTIBLE = {Nutrient.MAGNESIUM, Nutrient.POTASSIUM, Nutrient.SODIUM}
-OWN_UNITS = {Nutrient.ENERGY: "kcal", Nutrient.PROTEIN: "g"}
 KIND_LABELS = {
     "RDA": "Recommended Dietary Allowance (RDA)",
     "AI": "Adequate Intake (AI)",
@@ -136,18 +133,18 @@ class AmountText:
 def display_unit_of(profile: Profile) -> str:
     # A value outside the choices (set in the admin, say) must not break the page.
     unit = profile.display_unit
-    return unit if unit in units.UNITS else "mg"
+    return unit if unit in nutrients.UNITS else "mg"
 
 
 def amount_text(amount: float | None, nutrient: str, unit: str) -> AmountText | None:
     if amount is None:
         return None
-    if nutrient in CONVERTIBLE:
-        shown = units.format_amount(amount, nutrient, unit)
-        in_mg = units.format_amount(amount, nutrient, "mg") if unit != "mg" else ""
+    if nutrients.is_convertible(nutrient):
+        shown = nutrients.format_amount(amount, nutrient, unit)
+        in_mg = nutrients.format_amount(amount, nutrient, "mg") if unit != "mg" else ""
         return AmountText(shown, in_mg)
     # Phosphorus and calcium have no conversion that dietitians use: mg stays mg.
-    return AmountText(f"{amount:,.0f} {OWN_UNITS.get(nutrient, 'mg')}", "")
+    return AmountText(f"{amount:,.0f} {nutrients.unit_label(nutrient, 'mg')}", "")
 
 
 @dataclass(frozen=True)
@@ -246,7 +243,7 @@ def _targets_context(profile: Profile, codes: list[str]) -> dict:
         "hyperkalaemia_reasons": (
             hyperkalaemia_reasons(profile, codes) if resolved.hyperkalaemia_risk else []
         ),
-        "display_unit_label": units.UNIT_LABELS[unit],
+        "display_unit_label": nutrients.UNIT_LABELS[unit],
     }
 
 

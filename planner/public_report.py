@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from nutrition.classes import HIGH_POTASSIUM_ITEM_MG
+from clinical.classes import HIGH_POTASSIUM_ITEM_MG
 from nutrition.templatetags.nutrients import format_amount
 from planner import warnings as warning_rules
 from planner.history import actor_name

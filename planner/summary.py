@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nutrition.units import convert
+from clinical import nutrients
+from clinical.nutrients import in_unit, unit_label
 from planner.intake import Totals
 from planner.models import Nutrient
 from planner.targets import NutrientTarget, ProfileTargets
 
-CONVERTIBLE = {Nutrient.MAGNESIUM: "mg", Nutrient.POTASSIUM: "k", Nutrient.SODIUM: "na"}
-SHOWN = (
-    Nutrient.MAGNESIUM,
-    Nutrient.POTASSIUM,
-    Nutrient.SODIUM,
-    Nutrient.PHOSPHORUS,
-    Nutrient.CALCIUM,
-    Nutrient.ENERGY,
-    Nutrient.PROTEIN,
-)
-BASE_UNITS = {Nutrient.ENERGY: "kcal", Nutrient.PROTEIN: "g"}
-UNIT_LABELS = {"mg": "mg", "mmol": "mmol", "meq": "mEq"}
+# Minerals first, then energy and protein; labels, units and mmol/mEq conversions
+# come from the nutrient registry (clinical.nutrients).
+SHOWN = tuple(Nutrient(n.field) for n in nutrients.MINERALS_FIRST)
 
 
 @dataclass(frozen=True)
@@ -43,18 +35,6 @@ class TotalRow:
     @property
     def has_target(self) -> bool:
         return self.target is not None
-
-
-def in_unit(value: float | None, nutrient: str, unit: str) -> float | None:
-    if value is None or unit == "mg" or nutrient not in CONVERTIBLE:
-        return value
-    return convert(value, CONVERTIBLE[nutrient], unit)
-
-
-def unit_label(nutrient: str, unit: str) -> str:
-    if nutrient in BASE_UNITS:
-        return BASE_UNITS[nutrient]
-    return UNIT_LABELS[unit] if nutrient in CONVERTIBLE else "mg"
 
 
 def make_row(
@@ -109,7 +89,7 @@ def totals_rows(totals: Totals, targets: ProfileTargets, unit: str = "mg") -> li
     return [
         make_row(
             nutrient,
-            nutrient.label,
+            nutrients.label(nutrient),
             totals[nutrient.value],
             totals.missing.get(nutrient.value, 0),
             targets.get(nutrient.value),

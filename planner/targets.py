@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nutrition import medicines
-from nutrition import targets as dri
+from clinical import medicines, nutrients
+from clinical import targets as dri
 from planner.models import CustomTarget, Nutrient, Profile
 
 ORDER = (
@@ -90,7 +90,7 @@ def resolve(
         mg = dri.magnesium_target(age, profile.sex, pregnant, lactating)
         result[Nutrient.MAGNESIUM] = NutrientTarget(
             Nutrient.MAGNESIUM,
-            "Magnesium",
+            nutrients.label(Nutrient.MAGNESIUM),
             mg.value_mg,
             None,
             mg.kind,
@@ -103,7 +103,7 @@ def resolve(
         low, high = k_limit.shown_range or (None, None)
         result[Nutrient.POTASSIUM] = NutrientTarget(
             Nutrient.POTASSIUM,
-            "Potassium",
+            nutrients.label(Nutrient.POTASSIUM),
             None,
             k_limit.max_mg,
             "renal limit",
@@ -115,7 +115,7 @@ def resolve(
         k = dri.potassium_target(age, profile.sex, pregnant, lactating)
         result[Nutrient.POTASSIUM] = NutrientTarget(
             Nutrient.POTASSIUM,
-            "Potassium",
+            nutrients.label(Nutrient.POTASSIUM),
             k.value_mg,
             None,
             k.kind,
@@ -123,12 +123,12 @@ def resolve(
             k.design_choice,
             k.note,
         )
-    for nutrient, label in ((Nutrient.SODIUM, "Sodium"), (Nutrient.PHOSPHORUS, "Phosphorus")):
+    for nutrient in (Nutrient.SODIUM, Nutrient.PHOSPHORUS):
         limit = limits.get(nutrient)
         if limit is not None:
             result[nutrient] = NutrientTarget(
                 nutrient,
-                label,
+                nutrients.label(nutrient),
                 None,
                 limit.max_mg,
                 "renal limit",

@@ -5,8 +5,9 @@ changes meaning, so exports and tests can rely on it. Each warning names the
 numbers that triggered it and its source, and sends the reader to their
 clinician: this is planning support, not diagnosis.
 
-The rules read data tables (nutrition.targets, nutrition.medicines,
-nutrition.classes); thresholds live there with their sources, not here.
+The rules read the clinical data (clinical.targets, clinical.medicines,
+clinical.classes, clinical.rules); thresholds and the citations of the
+messages live there with their sources, not here.
 """
 
 from __future__ import annotations
@@ -17,9 +18,21 @@ from typing import Literal
 from django.core.cache import cache
 from django.urls import reverse
 
-from nutrition import medicines as medicine_catalogue
-from nutrition import targets as dri
-from nutrition.classes import HIGH_POTASSIUM_ITEM_MG, POTASSIUM_CLASS_SOURCE
+from clinical import medicines as medicine_catalogue
+from clinical import targets as dri
+from clinical.classes import HIGH_POTASSIUM_ITEM_MG, POTASSIUM_CLASS_SOURCE
+from clinical.rules import (
+    BEN_SALEM,
+    FDA_PPI,
+    HUANG_KUO,
+    K_SUPPLEMENT_RISK_EGFR,
+    K_SUPPLEMENT_RISK_STATUSES,
+    KCL_LABEL,
+    LOW_EGFR,
+    REDUCED_EGFR,
+    SUGGESTION_MAX_K_PER_PORTION,
+    SUGGESTION_MIN_PER_PORTION,
+)
 from nutrition.models import Food
 from nutrition.rankings import ranked_foods
 from nutrition.search import Filters
@@ -31,26 +44,8 @@ Level = Literal["info", "caution", "danger"]
 LEVEL_ORDER = {"danger": 0, "caution": 1, "info": 2}
 
 ADVICE = "Talk to your clinician or dietitian before changing your diet, medicines or supplements."
-HUANG_KUO = (
-    "Huang C-L, Kuo E. Mechanism of hypokalemia in magnesium deficiency. "
-    "J Am Soc Nephrol 2007;18:2649-52"
-)
-KCL_LABEL = "Potassium chloride extended-release tablets, prescribing information (DailyMed)"
-BEN_SALEM = "Ben Salem C et al. Drug-induced hyperkalaemia. Drug Saf 2014"
-FDA_PPI = "FDA Drug Safety Communication 2011: low magnesium with long-term PPI use"
-
-# Statuses at which a potassium supplement needs a clinician's say-so (clinical.md §3-4).
-K_SUPPLEMENT_RISK_STATUSES = {"g3b", "g4", "g5", "hd", "pd"}
-LOW_EGFR = 30.0
-REDUCED_EGFR = 60.0
-# Below the lower bound of KDIGO G3a (45), as for the G3b-and-worse statuses above.
-K_SUPPLEMENT_RISK_EGFR = 45.0
 SUGGESTION_GROUPS = ("01", "08", "09", "11", "12", "15", "16", "20")
 SUGGESTION_COUNT = 5
-SUGGESTION_MAX_K_PER_PORTION = 200.0  # NKF "medium" at most, for potassium-limited profiles
-# A suggestion must be worth eating for the gap: about a tenth of an adult's
-# RDA of magnesium or AI of potassium per portion [D].
-SUGGESTION_MIN_PER_PORTION = {"mg": 40.0, "k": 300.0}
 SUGGESTION_CACHE_SECONDS = 300
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from clinical import nutrients
 from nutrition.models import NUTRIENT_FIELDS
-from nutrition.units import UNIT_LABELS, convert
 from planner.intake import DayTotals, totals_for_days
 from planner.models import Plan, PlanDay
 from planner.targets import NutrientTarget, ProfileTargets
@@ -46,52 +46,39 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "calcium_mg",
 )
 
+# Magnesium is split into food and supplements; each part is shown like magnesium.
+_MAGNESIUM_PARTS = {
+    "magnesium_mg": ("Magnesium, total", "Mg total"),
+    FOOD_MG: ("Magnesium from food", "Mg food"),
+    SUPPLEMENT_MG: ("Magnesium from supplements", "Mg suppl."),
+}
+# The nutrient each column is an amount of, for its unit and conversion.
+_NUTRIENT = {
+    **{field: field for field in NUTRIENT_FIELDS},
+    FOOD_MG: "magnesium_mg",
+    SUPPLEMENT_MG: "magnesium_mg",
+}
 LABELS = {
-    "energy_kcal": "Energy",
-    "protein_g": "Protein",
-    "magnesium_mg": "Magnesium, total",
-    FOOD_MG: "Magnesium from food",
-    SUPPLEMENT_MG: "Magnesium from supplements",
-    "potassium_mg": "Potassium",
-    "sodium_mg": "Sodium",
-    "phosphorus_mg": "Phosphorus",
-    "calcium_mg": "Calcium",
+    **{n.field: n.label for n in nutrients.NUTRIENTS.values()},
+    **{column: long for column, (long, _) in _MAGNESIUM_PARTS.items()},
 }
 SHORT_LABELS = {
-    "energy_kcal": "Energy",
-    "protein_g": "Protein",
-    "magnesium_mg": "Mg total",
-    FOOD_MG: "Mg food",
-    SUPPLEMENT_MG: "Mg suppl.",
-    "potassium_mg": "K",
-    "sodium_mg": "Na",
-    "phosphorus_mg": "P",
-    "calcium_mg": "Ca",
-}
-STORED_UNITS = {"energy_kcal": "kcal", "protein_g": "g"}
-
-# Columns that can be shown in mmol or mEq, and the element each one is.
-_ELEMENT = {
-    "magnesium_mg": "magnesium",
-    FOOD_MG: "magnesium",
-    SUPPLEMENT_MG: "magnesium",
-    "potassium_mg": "potassium",
-    "sodium_mg": "sodium",
+    # Energy and protein keep their word; the minerals go by symbol (K, Na, P, Ca).
+    **{n.field: n.short for n in nutrients.NUTRIENTS.values()},
+    **{column: short for column, (_, short) in _MAGNESIUM_PARTS.items()},
 }
 
 
 def unit_label(column: str, unit: str) -> str:
-    if column in _ELEMENT:
-        return UNIT_LABELS.get(unit, "mg")
-    return STORED_UNITS.get(column, "mg")
+    return nutrients.unit_label(_NUTRIENT.get(column, column), unit)
 
 
 def to_display(value_mg: float | None, column: str, unit: str) -> float | None:
     """A stored amount in the person's display unit; None and NaN stay unknown."""
     if value_mg is None or (isinstance(value_mg, float) and math.isnan(value_mg)):
         return None
-    if column in _ELEMENT and unit in UNIT_LABELS:
-        return convert(float(value_mg), _ELEMENT[column], unit)
+    if unit in nutrients.UNIT_LABELS:
+        return nutrients.in_unit(float(value_mg), _NUTRIENT.get(column, column), unit)
     return float(value_mg)
 
 
@@ -285,7 +272,7 @@ def _target_for(column: str, targets: ProfileTargets) -> NutrientTarget | None:
 
 def build(plan: Plan, targets: ProfileTargets, unit: str = "mg") -> Week:
     """The week of `plan` in two queries: its days and their totals."""
-    if unit not in UNIT_LABELS:
+    if unit not in nutrients.UNIT_LABELS:
         unit = "mg"
     days = list(plan.days.all())
     totals = totals_for_days([day.pk for day in days])

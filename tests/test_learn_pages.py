@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from clinical import catalogue
+from clinical import targets as dri
+from clinical.classes import HIGH_POTASSIUM_ITEM_MG
 from nutrition import supplements as supps
-from nutrition import targets as dri
-from nutrition.classes import HIGH_POTASSIUM_ITEM_MG
 from planner import learn
 from planner import warnings as rules
 
@@ -45,15 +46,15 @@ def test_the_scan_of_the_warnings_module_finds_the_codes():
 
 
 def test_every_code_used_in_planner_warnings_has_a_catalogue_entry():
-    assert codes_in_warnings_module() <= learn.CODES
+    assert codes_in_warnings_module() <= catalogue.CODES
 
 
 def test_the_catalogue_has_no_code_the_rules_never_raise():
-    assert codes_in_warnings_module() >= learn.CODES
+    assert codes_in_warnings_module() >= catalogue.CODES
 
 
 def test_every_entry_is_complete():
-    for entry in learn.CATALOGUE.values():
+    for entry in catalogue.CATALOGUE.values():
         for text in (entry.title, entry.means, entry.why, entry.what_to_do, entry.applies_to):
             assert text.strip(), entry.code
         assert entry.thresholds, entry.code
@@ -61,9 +62,9 @@ def test_every_entry_is_complete():
         assert set(entry.levels) <= {"danger", "caution", "info"}, entry.code
 
 
-@pytest.mark.parametrize("code", sorted(learn.CODES))
+@pytest.mark.parametrize("code", sorted(catalogue.CODES))
 def test_each_warning_page_answers_with_its_title_and_sources(get, code):
-    entry = learn.CATALOGUE[code]
+    entry = catalogue.CATALOGUE[code]
     response = get("warning_detail", code)
     assert response.status_code == 200
     text = text_of(response)
@@ -89,14 +90,14 @@ def test_the_warning_index_lists_every_code_grouped_by_level(get):
     response = get("warning_index")
     assert response.status_code == 200
     body = response.content.decode()
-    for code in learn.CODES:
+    for code in catalogue.CODES:
         assert reverse("planner:warning_detail", args=[code]) in body
     text = text_of(response)
     assert text.index("Danger") < text.index("Caution") < text.index("Information")
     # Each entry sits under its most serious level.
     danger_part = text[text.index("Danger") : text.index("Caution")]
-    assert learn.CATALOGUE["K_ABOVE_LIMIT"].title in danger_part
-    assert learn.CATALOGUE["MG_SUPPLEMENT_LOW_KIDNEY_FUNCTION"].title in danger_part
+    assert catalogue.CATALOGUE["K_ABOVE_LIMIT"].title in danger_part
+    assert catalogue.CATALOGUE["MG_SUPPLEMENT_LOW_KIDNEY_FUNCTION"].title in danger_part
 
 
 @pytest.mark.parametrize("name", LEARN_PAGES)
@@ -224,8 +225,8 @@ def test_thresholds_on_the_pages_match_the_data_modules(get):
 
 def test_a_changed_threshold_shows_on_the_page(get, monkeypatch):
     # The catalogue is built from the data modules, not from copies of their numbers.
-    monkeypatch.setattr("planner.learn.HIGH_POTASSIUM_ITEM_MG", 250.0)
-    monkeypatch.setattr(learn, "CATALOGUE", learn._catalogue())
+    monkeypatch.setattr("clinical.classes.HIGH_POTASSIUM_ITEM_MG", 250.0)
+    monkeypatch.setattr(catalogue, "CATALOGUE", catalogue.build()[1])
     text = text_of(get("warning_detail", "K_HIGH_ITEM"))
     assert "more than 250 mg" in text
 
@@ -238,13 +239,13 @@ def test_design_choices_are_labelled_as_such(get):
 
 
 def test_evidence_tags_follow_the_clinical_reference():
-    assert learn.HUANG_KUO.evidence == "P"
-    assert learn.MG_UL.evidence == "S"
-    assert learn.MG_FOOD_NO_UL.evidence == "P"
-    assert learn.K_LIMIT.evidence == "D"
-    assert learn.P_LIMIT.evidence == "D"
-    assert learn.NA_LIMIT.evidence == "P"
-    assert learn.MG_RENAL_RULE.design_choice
+    assert catalogue.SOURCES["huang_kuo"].evidence == "P"
+    assert catalogue.SOURCES["mg_ul"].evidence == "S"
+    assert catalogue.SOURCES["mg_food_no_ul"].evidence == "P"
+    assert catalogue.SOURCES["k_limit"].evidence == "D"
+    assert catalogue.SOURCES["p_limit"].evidence == "D"
+    assert catalogue.SOURCES["na_limit"].evidence == "P"
+    assert catalogue.SOURCES["mg_renal_rule"].design_choice
 
 
 def test_the_nav_and_the_home_page_link_to_learn(client, db):
@@ -256,7 +257,7 @@ def test_the_nav_and_the_home_page_link_to_learn(client, db):
 
 def test_the_pages_have_no_inline_style_or_script(get):
     pages = [get(name) for name in LEARN_PAGES]
-    pages += [get("warning_detail", code) for code in sorted(learn.CODES)]
+    pages += [get("warning_detail", code) for code in sorted(catalogue.CODES)]
     for response in pages:
         body = response.content.decode()
         assert " style=" not in body
@@ -328,10 +329,10 @@ def scenario_days(patient, make_user, plan_for, food, food_group, item):
 
 def test_every_code_the_rules_raise_has_a_page_with_the_warnings_own_source(client, scenario_days):
     raised = [w for profile, day in scenario_days for w in rules.evaluate(profile, day)]
-    assert {w.code for w in raised} == learn.CODES
+    assert {w.code for w in raised} == catalogue.CODES
     pages = {}
     for warning in raised:
-        entry = learn.CATALOGUE[warning.code]
+        entry = catalogue.CATALOGUE[warning.code]
         assert warning.level in entry.levels, warning.code
         if warning.url not in pages:
             response = client.get(warning.url)

@@ -27,7 +27,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from accounts.roles import DIETITIANS_GROUP
-from nutrition import medicines as catalogue
+from clinical import medicines as catalogue
 from nutrition.models import Food, Portion
 from planner.models import (
     MAX_ITEM_GRAMS,

@@ -31,8 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import CURATORS_GROUP, DIETITIANS_GROUP
+from clinical import catalogue
 from nutrition.models import Food
-from planner import learn
 from planner.models import (
     CareLink,
     Comment,
@@ -172,7 +172,7 @@ def _args(name: str, w: World) -> list:
         "planner:invite_decline": [w.invite_to_me.token],
         "planner:invite_withdraw": [w.my_invite.pk],
         "planner:template_unmark": [w.template.pk],
-        "planner:warning_detail": [sorted(learn.CODES)[0]],
+        "planner:warning_detail": [sorted(catalogue.CODES)[0]],
         "nutrition:food_detail": [w.food.pk],
         "nutrition:api_food_item": [w.food.pk],
         "nutrition:review_approve": [w.pending_food.pk],

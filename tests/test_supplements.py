@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from clinical.supplements import SALT_FORMS, SHARE_TOLERANCE
 from nutrition.models import Food, FoodGroup, Portion, SupplementFacts
 from nutrition.supplements import (
-    SALT_FORMS,
-    SHARE_TOLERANCE,
     SUPPLEMENTS,
     SUPPLEMENTS_BY_SLUG,
     elemental_share,

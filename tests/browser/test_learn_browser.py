@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from planner import learn
+from clinical import catalogue
 from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +56,7 @@ def test_a_visitor_finds_the_learn_pages_from_the_home_page(page):
 
     page.get_by_role("navigation", name="Learn pages").get_by_role("link", name="Warnings").click()
     expect(page.get_by_role("heading", level=2, name="Danger")).to_be_visible()
-    entry = learn.CATALOGUE["LOW_K_CHECK_MG"]
+    entry = catalogue.CATALOGUE["LOW_K_CHECK_MG"]
     page.get_by_role("link", name=entry.title).click()
     expect(page).to_have_url(re.compile(r"/warnings/LOW_K_CHECK_MG/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(entry.title)
@@ -76,7 +76,7 @@ SHOWN = {"K_ABOVE_LIMIT", "LOW_K_CHECK_MG", "MG_SUPPLEMENT_ABOVE_UL"}
 
 def test_every_warning_page_fits_a_phone(page, screenshot):
     page.set_viewport_size(PHONE)
-    for code, entry in sorted(learn.CATALOGUE.items()):
+    for code, entry in sorted(catalogue.CATALOGUE.items()):
         page.goto(entry.url)
         expect(page.get_by_role("heading", level=1)).to_have_text(entry.title)
         assert not page_overflows_sideways(page), f"{code} scrolls sideways on a phone"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from nutrition import targets, units
-from nutrition.medicines import (
+from clinical import nutrients, targets
+from clinical.medicines import (
     CLASSES,
     MEDICINES,
     MEDICINES_BY_CODE,
@@ -239,43 +239,43 @@ def test_magnesium_supplements_are_a_danger_from_stage_4_and_a_caution_at_stage_
 
 
 def test_units_convert_potassium_mg_to_mmol_and_back():
-    assert units.convert(391, "potassium", "mmol") == pytest.approx(10, abs=0.01)
-    assert units.convert(391, "k", "mEq") == pytest.approx(10, abs=0.01)
-    assert units.to_mg(10, "potassium_mg", "mmol") == pytest.approx(391)
-    assert units.to_mg(20, "k", "meq") == pytest.approx(782)
+    assert nutrients.convert(391, "potassium", "mmol") == pytest.approx(10, abs=0.01)
+    assert nutrients.convert(391, "k", "mEq") == pytest.approx(10, abs=0.01)
+    assert nutrients.to_mg(10, "potassium_mg", "mmol") == pytest.approx(391)
+    assert nutrients.to_mg(20, "k", "meq") == pytest.approx(782)
 
 
 def test_units_count_magnesium_as_divalent():
-    assert units.convert(243, "magnesium", "mmol") == pytest.approx(10)
-    assert units.convert(243, "mg", "mEq") == pytest.approx(20)
-    assert units.to_mg(20, "magnesium", "mEq") == pytest.approx(243)
-    assert units.convert(243, "magnesium_mg", "mg") == 243
+    assert nutrients.convert(243, "magnesium", "mmol") == pytest.approx(10)
+    assert nutrients.convert(243, "mg", "mEq") == pytest.approx(20)
+    assert nutrients.to_mg(20, "magnesium", "mEq") == pytest.approx(243)
+    assert nutrients.convert(243, "magnesium_mg", "mg") == 243
 
 
 def test_units_convert_sodium_2300_mg_to_100_mmol():
-    assert units.convert(2300, "sodium", "mmol") == pytest.approx(100)
-    assert units.to_mg(100, "na", "mEq") == pytest.approx(2300)
+    assert nutrients.convert(2300, "sodium", "mmol") == pytest.approx(100)
+    assert nutrients.to_mg(100, "na", "mEq") == pytest.approx(2300)
 
 
 def test_units_reject_what_they_cannot_convert():
     with pytest.raises(ValueError):
-        units.convert(100, "phosphorus", "mmol")
+        nutrients.convert(100, "phosphorus", "mmol")
     with pytest.raises(ValueError):
-        units.convert(100, "potassium", "g")
+        nutrients.convert(100, "potassium", "g")
 
 
 def test_amounts_format_in_the_chosen_unit_and_unknown_stays_unknown():
-    assert units.format_amount(3400, "potassium") == "3,400 mg"
-    assert units.format_amount(3400, "potassium", "mmol") == "87.0 mmol"
-    assert units.format_amount(243, "magnesium", "meq") == "20.0 mEq"
-    assert units.format_amount(None, "potassium") == "unknown"
+    assert nutrients.format_amount(3400, "potassium") == "3,400 mg"
+    assert nutrients.format_amount(3400, "potassium", "mmol") == "87.0 mmol"
+    assert nutrients.format_amount(243, "magnesium", "meq") == "20.0 mEq"
+    assert nutrients.format_amount(None, "potassium") == "unknown"
 
 
 def test_serum_units_convert_mg_per_dl_and_meq_per_l():
-    assert units.serum_mg_to_mmol_l(1.8, "mg/dL") == pytest.approx(0.74, abs=0.005)
-    assert units.serum_mg_from_mmol_l(0.75, "mg/dL") == pytest.approx(1.82, abs=0.01)
-    assert units.serum_mg_to_mmol_l(1.6, "mEq/L") == pytest.approx(0.8)
-    assert units.serum_k_to_mmol_l(4.2, "mEq/L") == 4.2
+    assert nutrients.serum_mg_to_mmol_l(1.8, "mg/dL") == pytest.approx(0.74, abs=0.005)
+    assert nutrients.serum_mg_from_mmol_l(0.75, "mg/dL") == pytest.approx(1.82, abs=0.01)
+    assert nutrients.serum_mg_to_mmol_l(1.6, "mEq/L") == pytest.approx(0.8)
+    assert nutrients.serum_k_to_mmol_l(4.2, "mEq/L") == 4.2
 
 
 # --- Medicines -----------------------------------------------------------------------
