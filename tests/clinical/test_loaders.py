@@ -1,0 +1,212 @@
+"""The data files load once, and a bad one stops with the file and row named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinical import catalogue, classes, loader, medicines, nutrients, rules, supplements, targets
+from clinical.loader import DataError
+
+
+def broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the data file `name` with `old` replaced by `new` (which must be there)."""
+    text = (loader.DATA_DIR / name).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_every_file_is_read_once():
+    path = loader.data_file("dri.toml")
+    assert loader.read(path) is loader.read(path)
+    assert targets.load_dri() is targets.load_dri()
+    assert medicines.load() is medicines.load()
+
+
+def test_every_source_key_in_the_data_resolves_to_a_citation():
+    # Loading checks it; here each table is spot-checked for what users see.
+    assert targets.MAGNESIUM_DRI["19-30y"].source.startswith("IOM 1997")
+    assert targets.POTASSIUM_AI["19-30y"].evidence == "P"
+    assert targets.POTASSIUM_BANDS[0].evidence == "S"
+    assert all(c.source for c in medicines.CLASSES.values())
+    assert all(f.source for f in supplements.SALT_FORMS.values())
+    assert all(s.text and "{" not in s.text for s in catalogue.SOURCES.values())
+
+
+def test_the_rule_thresholds_are_the_edges_of_the_bands_and_categories():
+    assert targets.HYPOKALAEMIA_MMOL_L == 3.5
+    assert targets.HYPERKALAEMIA_MMOL_L == 5.0
+    assert targets.HYPOMAGNESAEMIA_DEFAULT_MMOL_L == 0.75
+    assert targets.SERUM_MG_UPPER_NORMAL_MMOL_L == 0.95
+    assert (rules.LOW_EGFR, rules.REDUCED_EGFR, rules.K_SUPPLEMENT_RISK_EGFR) == (30, 60, 45)
+    assert classes.HIGH_POTASSIUM_ITEM_MG == rules.SUGGESTION_MAX_K_PER_PORTION == 200
+    # Numbers written into texts come from the tables, not retyped.
+    assert targets.SERUM_MG_SOURCE.startswith("IOM 1997 (normal serum Mg 0.75-0.95 mmol/L)")
+    assert targets.renal_limits("g3a", False)["sodium_mg"].note == "Less than 2,300 mg (100 mmol)."
+    assert "less than 30 mL/min" in targets.magnesium_supplement_rule("g4").message
+
+
+def test_one_list_of_kidney_statuses_with_the_clearer_labels():
+    assert list(targets.KIDNEY_STATUSES) == [
+        "none", "g1", "g2", "g3a", "g3b", "g4", "g5", "hd", "pd", "transplant",
+    ]  # fmt: skip
+    assert targets.KIDNEY_STATUSES["g1"] == "CKD G1 (eGFR ≥ 90)"
+    assert targets.EGFR_CATEGORIES[0] == (90, "g1")
+    assert targets.EGFR_CATEGORIES[-1] == (0, "g5")
+
+
+def test_the_apps_build_their_choices_and_fields_from_the_data():
+    from nutrition.models import NUTRIENT_FIELDS, Food
+    from planner.models import KidneyStatus, Nutrient
+
+    assert dict(KidneyStatus.choices) == targets.KIDNEY_STATUSES
+    assert KidneyStatus.G3A == "g3a"
+    assert Nutrient.MAGNESIUM.label == "Magnesium"
+    assert [value for value, _ in Nutrient.choices] == [n.field for n in nutrients.MINERALS_FIRST]
+    assert NUTRIENT_FIELDS == nutrients.FIELDS
+    for field in nutrients.FIELDS:
+        Food._meta.get_field(field)
+
+
+# --- Bad files ---------------------------------------------------------------------
+
+
+def test_a_file_that_is_not_toml_is_named(tmp_path):
+    path = broken(tmp_path, "dri.toml", "life_stages = [", "life_stages = [[")
+    with pytest.raises(DataError, match=r"^dri\.toml: not valid TOML"):
+        targets.load_dri(path)
+
+
+def test_a_missing_value_names_the_file_and_row(tmp_path):
+    path = broken(tmp_path, "dri.toml", "male = 410, female = 360,", "female = 360,")
+    with pytest.raises(DataError, match=r"^dri\.toml: magnesium row 6 \(14-18y\): missing 'male'"):
+        targets.load_dri(path)
+
+
+def test_a_number_that_is_text_is_refused(tmp_path):
+    path = broken(
+        tmp_path,
+        "dri.toml",
+        "male = 3400, female = 2600, pregnancy",
+        'male = "3400", female = 2600, pregnancy',
+    )
+    with pytest.raises(DataError, match=r"potassium row 7 \(19-30y\): 'male' must be a number"):
+        targets.load_dri(path)
+
+
+def test_a_misspelt_key_is_refused_rather_than_ignored(tmp_path):
+    path = broken(tmp_path, "dri.toml", "pregnancy = 350", "pregnacy = 350")
+    with pytest.raises(DataError, match=r"magnesium row 7 \(19-30y\): unknown key pregnacy"):
+        targets.load_dri(path)
+
+
+def test_life_stages_must_leave_no_gap(tmp_path):
+    path = broken(tmp_path, "dri.toml", "min_years = 4.0,", "min_years = 5.0,")
+    with pytest.raises(DataError, match=r"life_stages row 4 \(4-8y\): must cover 4 years"):
+        targets.load_dri(path)
+
+
+def test_serum_bands_must_meet_edge_to_edge(tmp_path):
+    path = broken(
+        tmp_path,
+        "labs.toml",
+        "low = 5.0, low_inclusive = false",
+        "low = 5.1, low_inclusive = false",
+    )
+    with pytest.raises(DataError, match=r"^labs\.toml: potassium: 'hyperkalaemia-mild' must start"):
+        targets.load_labs(path)
+
+
+def test_an_unknown_source_is_refused(tmp_path):
+    path = broken(
+        tmp_path,
+        "labs.toml",
+        'source = "serum_k", evidence = "S" },',
+        'source = "serum_x", evidence = "S" },',
+    )
+    with pytest.raises(
+        DataError, match=r"potassium row 1 \(hypokalaemia-severe\): 'source' must be one of"
+    ):
+        targets.load_labs(path)
+
+
+def test_an_evidence_tag_outside_p_s_d_is_refused(tmp_path):
+    path = broken(tmp_path, "medicines.toml", 'evidence = "S" }', 'evidence = "X" }')
+    with pytest.raises(DataError, match=r"^medicines\.toml: \[sources\] harrison: 'evidence'"):
+        medicines.load(path)
+
+
+def test_a_medicine_in_an_unknown_class_is_refused(tmp_path):
+    path = broken(tmp_path, "medicines.toml", 'class = "ace-inhibitor"', 'class = "ace-inhibitors"')
+    with pytest.raises(DataError, match=r"medicines row 1 \(lisinopril\): 'class' must be one of"):
+        medicines.load(path)
+
+
+def test_a_medicine_code_listed_twice_is_refused(tmp_path):
+    path = broken(tmp_path, "medicines.toml", 'code = "enalapril"', 'code = "lisinopril"')
+    with pytest.raises(DataError, match=r"medicine code 'lisinopril' is listed twice"):
+        medicines.load(path)
+
+
+def test_renal_rows_must_name_every_kidney_status(tmp_path):
+    path = broken(tmp_path, "renal.toml", '  { status = "pd",', '  { status = "px",')
+    with pytest.raises(
+        DataError, match=r"^renal\.toml: statuses row 9 \(px\): 'status' must be one of"
+    ):
+        targets.load_renal(path)
+
+
+def test_an_egfr_cutoff_must_be_a_category(tmp_path):
+    path = broken(tmp_path, "kidney.toml", 'low = "g3b"', 'low = "g9"')
+    with pytest.raises(DataError, match=r"^kidney\.toml: \[egfr_cutoffs\]: 'low' must be one of"):
+        targets.load_kidney(path)
+
+
+def test_serving_classes_must_rise(tmp_path):
+    path = broken(tmp_path, "nkf_classes.toml", "upper_mg = 300", "upper_mg = 150")
+    with pytest.raises(DataError, match=r"^nkf_classes\.toml: potassium: upper_mg must rise"):
+        classes.load(path)
+
+
+def test_a_salt_share_above_one_is_refused(tmp_path):
+    path = broken(
+        tmp_path,
+        "supplement_salts.toml",
+        "share_low = 0.603, share_high = 0.603",
+        "share_low = 60.3, share_high = 60.3",
+    )
+    with pytest.raises(DataError, match=r"salts row 1 \(mg-oxide\): shares must satisfy"):
+        supplements.load(path)
+
+
+def test_a_convertible_nutrient_needs_a_molar_mass(tmp_path):
+    path = broken(tmp_path, "nutrients.toml", "molar_mass = 39.1\n", "")
+    with pytest.raises(
+        DataError, match=r"nutrients row 4 \(potassium_mg\): a convertible nutrient"
+    ):
+        nutrients.load(path)
+
+
+def test_a_rule_naming_an_unknown_kidney_status_is_refused(tmp_path):
+    path = broken(tmp_path, "rules.toml", '"g3b", "g4"', '"g3c", "g4"')
+    with pytest.raises(
+        DataError, match=r"^rules\.toml: \[k_supplement\]: unknown kidney status 'g3c'"
+    ):
+        rules.load(path)
+
+
+def test_a_catalogue_text_naming_an_unknown_fact_is_refused(tmp_path):
+    path = broken(tmp_path, "warnings.toml", "more than {high_k_item} of", "more than {high_k} of")
+    with pytest.raises(
+        DataError, match=r"entries row 2 \(K_HIGH_ITEM\): 'means' names unknown fact"
+    ):
+        catalogue.build(path)
+
+
+def test_a_catalogue_entry_citing_an_unknown_source_is_refused(tmp_path):
+    path = broken(tmp_path, "warnings.toml", 'sources = ["fda_ppi"]', 'sources = ["fda"]')
+    with pytest.raises(DataError, match=r"entries row 13 \(PPI_LOW_MG\): unknown source 'fda'"):
+        catalogue.build(path)
