@@ -17,22 +17,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from clinical import nutrients
 from clinical.readings import Reading
 from planner import intake
 from planner import warnings as warning_rules
 from planner.models import MealItem, Nutrient, PlanDay, Profile
 from planner.targets import ProfileTargets, resolve
 
-# The nutrients every assessment reads, in the order pages show them.
-READ = (
-    Nutrient.MAGNESIUM,
-    Nutrient.POTASSIUM,
-    Nutrient.SODIUM,
-    Nutrient.PHOSPHORUS,
-    Nutrient.CALCIUM,
-    Nutrient.ENERGY,
-    Nutrient.PROTEIN,
-)
+# The nutrients every assessment reads, in the order pages show them: minerals first,
+# then energy and protein (the registry's order).
+READ = tuple(Nutrient(n.field) for n in nutrients.MINERALS_FIRST)
 
 
 @dataclass(frozen=True)

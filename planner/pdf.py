@@ -295,13 +295,6 @@ def _target_text(row: TotalRow) -> str:
     return " · ".join(parts)
 
 
-STATUS_WORDS = {
-    "above": "over the limit",
-    "below": "below target",
-    "ok": "within target",
-    "unknown": "unknown",
-    "none": "",
-}
 
 
 def render_pdf(report: Report, *, compress: bool = True) -> bytes:
@@ -458,9 +451,9 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
                 if row.percent is not None:
                     text += f", {row.percent:.0f} %"
                 text += ")"
-            status = STATUS_WORDS.get(row.status, "")
-            if status and row.has_target:
-                text += f" — {status}" if row.status != "above" else " — <b>over the limit</b>"
+            if row.words and row.has_target:
+                words = _t(row.words)
+                text += f" — <b>{words}</b>" if row.status == "over" else f" — {words}"
             if row.missing:
                 text += f"; {row.missing} item{'s' if row.missing != 1 else ''} lack data"
             lines.append(Paragraph(text, cell))

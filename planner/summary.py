@@ -6,55 +6,64 @@ from dataclasses import dataclass
 
 from clinical import nutrients
 from clinical.nutrients import in_unit, unit_label
+from clinical.readings import Reading
+from nutrition.templatetags.nutrients import format_amount
+from planner.assessment import READ, readings
 from planner.intake import Totals
-from planner.models import Nutrient
 from planner.targets import NutrientTarget, ProfileTargets
 
-# Minerals first, then energy and protein; labels, units and mmol/mEq conversions
-# come from the nutrient registry (clinical.nutrients).
-SHOWN = tuple(Nutrient(n.field) for n in nutrients.MINERALS_FIRST)
+# Labels, units and mmol/mEq conversions come from the nutrient registry (clinical.nutrients).
+SHOWN = READ
 
 
 @dataclass(frozen=True)
 class TotalRow:
-    nutrient: str
+    """One reading (clinical.readings) in the viewer's unit, with what the meter needs."""
+
+    reading: Reading  # in stored units: the status is decided there, once
     label: str
     unit: str
-    value: float | None
-    missing: int
+    value: float | None  # display unit, as are the bounds below
     target: NutrientTarget | None
     minimum: float | None
     maximum: float | None
-    status: str  # "unknown", "below", "ok", "above", "none" (no target)
-    percent: float | None  # of the minimum, or of the maximum when there is no minimum
     meter_max: float
     meter_low: float | None
     meter_high: float | None
     meter_optimum: float | None
 
     @property
+    def nutrient(self) -> str:
+        return self.reading.nutrient
+
+    @property
+    def missing(self) -> int:
+        return self.reading.missing
+
+    @property
+    def status(self) -> str:
+        return self.reading.status
+
+    @property
+    def percent(self) -> float | None:
+        return self.reading.percent
+
+    @property
+    def words(self) -> str:
+        """The status in words, e.g. "over the limit" or "unknown — at least 116 mg"."""
+        amount = "" if self.value is None else f"{format_amount(self.value)} {self.unit}"
+        return self.reading.words(amount)
+
+    @property
     def has_target(self) -> bool:
         return self.target is not None
 
 
-def make_row(
-    nutrient: str, label: str, total_mg: float | None, missing: int, target, unit: str
-) -> TotalRow:
-    value = in_unit(total_mg, nutrient, unit)
-    minimum = in_unit(target.minimum, nutrient, unit) if target else None
-    maximum = in_unit(target.maximum, nutrient, unit) if target else None
-    if target is None:
-        status = "none"
-    elif value is None:
-        status = "unknown"
-    elif maximum is not None and value > maximum:
-        status = "above"
-    elif minimum is not None and value < minimum:
-        status = "below"
-    else:
-        status = "ok"
-    reference = minimum if minimum is not None else maximum
-    percent = None if value is None or not reference else 100 * value / reference
+def make_row(reading: Reading, label: str, target: NutrientTarget | None, unit: str) -> TotalRow:
+    nutrient = reading.nutrient
+    value = in_unit(reading.value, nutrient, unit)
+    minimum = in_unit(reading.minimum, nutrient, unit)
+    maximum = in_unit(reading.maximum, nutrient, unit)
     bound = max(x for x in (minimum, maximum, value, 1.0) if x is not None)
     meter_max = bound * 1.25
     if minimum is not None and maximum is not None:
@@ -68,16 +77,13 @@ def make_row(
     # With only a limit, the bar turns amber from 80 % of it and red above it [D].
     meter_low = minimum if minimum is not None else (maximum * 0.8 if maximum else None)
     return TotalRow(
-        nutrient,
+        reading,
         label,
         unit_label(nutrient, unit),
         value,
-        missing,
         target,
         minimum,
         maximum,
-        status,
-        percent,
         meter_max,
         meter_low,
         maximum,
@@ -85,15 +91,17 @@ def make_row(
     )
 
 
-def totals_rows(totals: Totals, targets: ProfileTargets, unit: str = "mg") -> list[TotalRow]:
+def rows_for(
+    readings: dict[str, Reading], targets: ProfileTargets, unit: str = "mg"
+) -> list[TotalRow]:
+    """The rows of an assessment (planner.assessment) in the viewer's unit."""
     return [
-        make_row(
-            nutrient,
-            nutrients.label(nutrient),
-            totals[nutrient.value],
-            totals.missing.get(nutrient.value, 0),
-            targets.get(nutrient.value),
-            unit,
-        )
-        for nutrient in SHOWN
+        make_row(readings[n.value], nutrients.label(n), targets.get(n.value), unit)
+        for n in SHOWN
+        if n.value in readings
     ]
+
+
+def totals_rows(totals: Totals, targets: ProfileTargets, unit: str = "mg") -> list[TotalRow]:
+    """Rows for totals that no assessment covers (e.g. the share page without targets)."""
+    return rows_for(readings(totals, targets), targets, unit)
