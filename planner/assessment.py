@@ -47,6 +47,17 @@ class Owner:
         codes = profile.medicine_codes
         return cls(profile, resolve(profile, medicine_codes=codes, on=on), codes)
 
+    @classmethod
+    def of_profile(
+        cls, profile: Profile, custom: list | None = None, medicine_codes: list[str] | None = None
+    ) -> Owner:
+        """From a profile whose custom targets and medicines the caller already holds
+        (prefetched for many people at once); an unsaved profile gets the defaults."""
+        if profile.pk is None:
+            custom, medicine_codes = [], []
+        codes = profile.medicine_codes if medicine_codes is None else medicine_codes
+        return cls(profile, resolve(profile, custom=custom, medicine_codes=codes), codes)
+
 
 @dataclass
 class DayAssessment:
@@ -80,7 +91,7 @@ def readings(totals: intake.Totals, targets: ProfileTargets) -> dict[str, Readin
     return result
 
 
-def _assess(
+def assess(
     owner: Owner,
     day_id: int,
     totals: intake.DayTotals,
@@ -111,17 +122,26 @@ def assess_day(
     """One day of a plan, read for its owner (food suggestions included by default)."""
     owner = owner or Owner.of(day.plan.owner_id)
     items = warning_rules.day_items(day) if items is None else items
-    return _assess(owner, day.pk, intake.day_totals(day), items, suggest)
+    return assess(owner, day.pk, intake.day_totals(day), items, suggest)
 
 
 def assess_days(
-    day_ids: Iterable[int], owner: Owner, *, suggest: bool = False
+    day_ids: Iterable[int],
+    owner: Owner,
+    *,
+    items: dict[int, list[MealItem]] | None = None,
+    suggest: bool = False,
 ) -> dict[int, DayAssessment]:
-    """Many days of one owner in two queries (totals, items), in the order given."""
+    """Many days of one owner in two queries (totals, items), in the order given.
+
+    A caller that already holds the days' items (with food, supplement facts and
+    portion) passes them in and saves the second query.
+    """
     day_ids = list(day_ids)
     totals = intake.totals_for_days(day_ids)
-    items = warning_rules.items_for_days(day_ids)
+    if items is None:
+        items = warning_rules.items_for_days(day_ids)
     return {
-        day_id: _assess(owner, day_id, totals[day_id], items.get(day_id, []), suggest)
+        day_id: assess(owner, day_id, totals[day_id], items.get(day_id, []), suggest)
         for day_id in day_ids
     }

@@ -41,12 +41,13 @@ from django.views.decorators.http import require_GET
 from nutrition.templatetags.nutrients import format_amount
 from planner import warnings as warning_rules
 from planner.access import get_plan_for
+from planner.assessment import DayAssessment, Owner, assess_days
 from planner.exports import filename
 from planner.history import actor_name
 from planner.intake import DayTotals, totals_for_days
-from planner.models import MEAL_ORDER, Comment, Meal, MealItem, Plan, PlanDay, Profile
-from planner.summary import TotalRow, totals_rows
-from planner.targets import ProfileTargets, resolve
+from planner.models import MEAL_ORDER, Comment, Meal, MealItem, Plan, PlanDay
+from planner.summary import TotalRow, rows_for
+from planner.targets import ProfileTargets
 
 ITEM_NUTRIENTS = ("magnesium_mg", "potassium_mg", "sodium_mg", "phosphorus_mg")
 DISCLAIMER = (
@@ -114,15 +115,6 @@ class Report:
         return sum(len(day.warnings) for day in self.days)
 
 
-def _owner_profile(plan: Plan) -> tuple[Profile, bool]:
-    # Read only: a report never creates a profile (the share page is a GET
-    # by someone without an account).
-    profile = Profile.objects.filter(user_id=plan.owner_id).first()
-    if profile is None:
-        return Profile(user_id=plan.owner_id), False
-    return profile, True
-
-
 def _items_by_day(plan: Plan) -> dict[int, list[MealItem]]:
     items = (
         MealItem.objects.filter(day__plan=plan)
@@ -182,38 +174,31 @@ def _dietitian_notes(plan: Plan) -> list[ReportNote]:
     return notes
 
 
-def report_days(
-    plan: Plan,
-    rows_for: Callable[[DayTotals], list[TotalRow]],
-    warnings_for: Callable[[PlanDay, DayTotals, list[MealItem]], list[warning_rules.Warning]],
-) -> list[ReportDay]:
-    """Every day of `plan` with its meals, totals, and the rows and warnings the caller allows."""
+Shape = Callable[[DayAssessment], tuple[list[TotalRow], list[warning_rules.Warning]]]
+
+
+def report_days(plan: Plan, owner: Owner | None, shape: Shape | None = None) -> list[ReportDay]:
+    """Every day of `plan` with its meals and totals; with an `owner`, each day is
+    assessed once (planner.assessment) and `shape` picks the rows and warnings shown."""
     days = list(plan.days.all())
     items = _items_by_day(plan)
-    totals = totals_for_days([d.pk for d in days])
+    ids = [d.pk for d in days]
+    assessed = assess_days(ids, owner, items=items) if owner is not None else {}
+    totals = {i: a.totals for i, a in assessed.items()} if owner else totals_for_days(ids)
     report_days = []
     for number, day in enumerate(days, start=1):
-        day_items = items.get(day.pk, [])
-        day_totals = totals[day.pk]
+        rows, found = shape(assessed[day.pk]) if owner is not None and shape else ([], [])
         report_days.append(
             ReportDay(
                 day=day,
                 number=number,
-                meals=_meals(day_items),
-                totals=day_totals,
-                rows=rows_for(day_totals),
-                warnings=warnings_for(day, day_totals, day_items),
+                meals=_meals(items.get(day.pk, [])),
+                totals=totals[day.pk],
+                rows=rows,
+                warnings=found,
             )
         )
     return report_days
-
-
-def owner_targets(plan: Plan) -> tuple[Profile, ProfileTargets, list[str]]:
-    """The plan owner's profile (never created here), targets and medicine codes."""
-    profile, saved = _owner_profile(plan)
-    medicine_codes = profile.medicine_codes if saved else []
-    targets = resolve(profile, custom=None if saved else [], medicine_codes=medicine_codes)
-    return profile, targets, medicine_codes
 
 
 def build_report(plan: Plan) -> Report:
@@ -221,26 +206,18 @@ def build_report(plan: Plan) -> Report:
 
     A share link's report is `planner.public_report.build_public_report`.
     """
-    profile, targets, medicine_codes = owner_targets(plan)
+    owner = Owner.of(plan.owner_id)
 
-    def warnings_for(day: PlanDay, day_totals: DayTotals, items: list[MealItem]):
-        found = warning_rules.evaluate(
-            profile,
-            day.pk,
-            totals=day_totals,
-            targets=targets,
-            items=items,
-            medicine_codes=medicine_codes,
-            suggest=False,
-        )
-        return [_readable(w) for w in found]
+    def shape(assessed: DayAssessment):
+        rows = rows_for(assessed.readings, assessed.targets, "mg")
+        return rows, [_readable(w) for w in assessed.warnings]
 
     return Report(
         plan=plan,
         public=False,
         person=actor_name(plan.owner),
-        targets=targets,
-        days=report_days(plan, lambda t: totals_rows(t.total, targets, "mg"), warnings_for),
+        targets=owner.targets,
+        days=report_days(plan, owner, shape),
         notes=plan.notes,
         dietitian_notes=_dietitian_notes(plan),
     )

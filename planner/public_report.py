@@ -29,11 +29,12 @@ from dataclasses import dataclass, replace
 from clinical.classes import HIGH_POTASSIUM_ITEM_MG
 from nutrition.templatetags.nutrients import format_amount
 from planner import warnings as warning_rules
+from planner.assessment import DayAssessment, Owner
 from planner.history import actor_name
 from planner.intake import DayTotals
-from planner.models import MealItem, PlanDay, ShareLink
-from planner.pdf import Report, owner_targets, report_days
-from planner.summary import totals_rows
+from planner.models import MealItem, ShareLink
+from planner.pdf import Report, report_days
+from planner.summary import rows_for
 from planner.targets import NutrientTarget, ProfileTargets
 
 SET_FOR_THIS_PERSON = "set for this person"
@@ -243,35 +244,26 @@ def build_public_report(link: ShareLink) -> Report:
             public=True,
             person=_person(link, options),
             targets=NO_TARGETS,
-            days=report_days(plan, lambda totals: [], lambda day, totals, items: []),
+            days=report_days(plan, None),
             notes=plan.notes if options.show_notes else "",
             show_targets=False,
         )
 
-    profile, targets, medicine_codes = owner_targets(plan)
-    shown_targets = public_targets(targets)
+    # The rules run on the owner's real profile; only their numbers leave.
+    owner = Owner.of(plan.owner_id)
+    shown_targets = public_targets(owner.targets)
 
-    def warnings_for(day: PlanDay, day_totals: DayTotals, items: list[MealItem]):
-        found = warning_rules.evaluate(
-            profile,
-            day.pk,
-            totals=day_totals,
-            targets=targets,
-            items=items,
-            medicine_codes=medicine_codes,
-            suggest=False,
-        )
-        ctx = _Context(day_totals, shown_targets, {item.pk: item for item in items})
-        return public_warnings(found, ctx)
+    def shape(assessed: DayAssessment):
+        ctx = _Context(assessed.totals, shown_targets, {item.pk: item for item in assessed.items})
+        rows = rows_for(assessed.readings, shown_targets, "mg")
+        return rows, public_warnings(assessed.warnings, ctx)
 
     return Report(
         plan=plan,
         public=True,
         person=_person(link, options),
         targets=shown_targets,
-        days=report_days(
-            plan, lambda totals: totals_rows(totals.total, shown_targets, "mg"), warnings_for
-        ),
+        days=report_days(plan, owner, shape),
         notes=plan.notes if options.show_notes else "",
         show_targets=True,
     )
