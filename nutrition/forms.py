@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from clinical import nutrients
 from nutrition.models import Food, FoodGroup
 from nutrition.rankings import BASES, NUTRIENTS
 
@@ -62,7 +63,7 @@ class PortionForm(forms.Form):
     unit = forms.ChoiceField(
         label="Show Mg, K and Na in",
         required=False,
-        choices=[("mg", "mg"), ("mmol", "mmol"), ("meq", "mEq")],
+        choices=list(nutrients.UNIT_LABELS.items()),
     )
 
     def __init__(self, *args, food: Food, **kwargs):

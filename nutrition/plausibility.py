@@ -12,25 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# Units of the per-100 g fields, for messages.
-UNITS = {
-    "energy_kcal": "kcal",
-    "protein_g": "g",
-    "magnesium_mg": "mg",
-    "potassium_mg": "mg",
-    "sodium_mg": "mg",
-    "phosphorus_mg": "mg",
-    "calcium_mg": "mg",
-}
-LABELS = {
-    "energy_kcal": "Energy",
-    "protein_g": "Protein",
-    "magnesium_mg": "Magnesium",
-    "potassium_mg": "Potassium",
-    "sodium_mg": "Sodium",
-    "phosphorus_mg": "Phosphorus",
-    "calcium_mg": "Calcium",
-}
+from clinical import nutrients
+
+# Units and labels of the per-100 g fields, for messages: the nutrient registry's.
+UNITS = {n.field: n.unit for n in nutrients.NUTRIENTS.values()}
+LABELS = {n.field: n.label for n in nutrients.NUTRIENTS.values()}
 
 
 @dataclass(frozen=True)

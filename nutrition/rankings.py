@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
+from clinical import nutrients
 from nutrition.models import Food, Portion
 from nutrition.search import Filters, base_queryset
 
@@ -35,7 +36,10 @@ BASES = {
     "100kcal": Basis("100kcal", "per 100 kcal", "mg / 100 kcal"),
     "mg_per_k": Basis("mg_per_k", "magnesium per 100 mg potassium", "mg Mg / 100 mg K"),
 }
-NUTRIENTS = {"mg": ("magnesium_mg", "Magnesium"), "k": ("potassium_mg", "Potassium")}
+# The rankable minerals by symbol: (Food field, label) from the nutrient registry.
+NUTRIENTS = {
+    key: (nutrients.ELEMENTS[key].field, nutrients.ELEMENTS[key].label) for key in ("mg", "k")
+}
 
 
 def annotate_portion(foods: QuerySet[Food]) -> QuerySet[Food]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clinical import nutrients
 from nutrition.models import Food
 from nutrition.search import with_display_data
 
@@ -52,8 +53,8 @@ POTASSIUM_FAMILIES = (
 
 def families_with_foods() -> list[MineralSources]:
     minerals = [
-        MineralSources("mg", "Magnesium", "magnesium_mg"),
-        MineralSources("k", "Potassium", "potassium_mg"),
+        MineralSources(key, nutrients.ELEMENTS[key].label, nutrients.ELEMENTS[key].field)
+        for key in ("mg", "k")
     ]
     wanted = {
         ndb

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from clinical import nutrients
 from nutrition.models import Food, Portion
 from planner.models import MAX_ITEM_GRAMS, Meal, Plan, PlanDay
 
@@ -120,4 +121,4 @@ class MoveDayForm(forms.Form):
 
 
 class UnitForm(forms.Form):
-    unit = forms.ChoiceField(choices=[("mg", "mg"), ("mmol", "mmol"), ("meq", "mEq")])
+    unit = forms.ChoiceField(choices=list(nutrients.UNIT_LABELS.items()))

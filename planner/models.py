@@ -35,10 +35,11 @@ KidneyStatus = models.TextChoices(
 )
 
 
-class DisplayUnit(models.TextChoices):
-    MG = "mg", "mg"
-    MMOL = "mmol", "mmol"
-    MEQ = "meq", "mEq"
+# mg, mmol or mEq, as clinical.nutrients converts them: DisplayUnit.MG, .MMOL, .MEQ.
+DisplayUnit = models.TextChoices(
+    "DisplayUnit",
+    [(key.upper(), (key, label)) for key, label in clinical_nutrients.UNIT_LABELS.items()],
+)
 
 
 class Profile(models.Model):
