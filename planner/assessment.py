@@ -59,6 +59,15 @@ class Owner:
         return cls(profile, resolve(profile, custom=custom, medicine_codes=codes), codes)
 
 
+def viewer_unit(viewer, owner: Owner) -> str:
+    """The unit the viewer reads amounts in (mg, mmol or mEq): a dietitian may count in
+    mmol while the client counts in mg. Read without creating a profile."""
+    if viewer.pk == owner.profile.user_id:
+        return owner.profile.display_unit
+    unit = Profile.objects.filter(user_id=viewer.pk).values_list("display_unit", flat=True).first()
+    return unit or Profile._meta.get_field("display_unit").default
+
+
 @dataclass
 class DayAssessment:
     day_id: int

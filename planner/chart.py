@@ -344,8 +344,8 @@ def describe(row: Row, names: list[str], split: bool) -> str:
         parts.append(
             f"{counts.under} day{'s' if counts.under != 1 else ''} under the target"
             + (
-                f", {counts.maybe_under} more may be (items lack data)"
-                if counts.maybe_under
+                f", {counts.at_least} more unknown (items lack data)"
+                if counts.at_least
                 else ""
             )
             + "."

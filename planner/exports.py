@@ -81,11 +81,10 @@ from django.utils.text import slugify
 from clinical import nutrients
 from config.spreadsheet import escape_cell
 from nutrition.models import NUTRIENT_FIELDS
-from planner.access import profile_for
-from planner.intake import DayTotals, Totals, totals_for_days
+from planner.assessment import Owner, assess_days
+from planner.intake import DayTotals, Totals
 from planner.models import MEAL_ORDER, MealItem, Plan, PlanDay
-from planner.targets import resolve
-from planner.warnings import Warning, evaluate_days
+from planner.warnings import Warning
 
 FORMAT = "mgk-planner/plan-export/1"
 UNITS = {n: nutrients.stored_unit(n) for n in NUTRIENT_FIELDS}
@@ -133,13 +132,11 @@ def collect(plan: Plan) -> list[ExportDay]:
     by_day: dict[int, list[MealItem]] = {day.pk: [] for day in days}
     for item in items:
         by_day.setdefault(item.day_id, []).append(item)
-    totals = totals_for_days(by_day)
-    profile = profile_for(plan.owner)
-    codes = profile.medicine_codes
-    targets = resolve(profile, medicine_codes=codes)
-    day_warnings = evaluate_days(profile, totals, targets, by_day, medicine_codes=codes)
+    assessed = assess_days(by_day, Owner.of(plan.owner_id), items=by_day)
     return [
-        ExportDay(number, day, by_day[day.pk], totals[day.pk], day_warnings[day.pk])
+        ExportDay(
+            number, day, by_day[day.pk], assessed[day.pk].totals, assessed[day.pk].warnings
+        )
         for number, day in enumerate(days, start=1)
     ]
 

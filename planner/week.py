@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from clinical import nutrients
+from clinical import nutrients, readings
 from nutrition.models import NUTRIENT_FIELDS
+from nutrition.templatetags.nutrients import format_amount
 from planner.intake import DayTotals, totals_for_days
 from planner.models import Plan, PlanDay
 from planner.targets import NutrientTarget, ProfileTargets
@@ -158,7 +159,8 @@ class Cell:
     value: float | None
     missing: int
     items: int
-    status: str = ""  # "over", "under", "maybe-under", or ""
+    status: str = "none"  # a clinical.readings status
+    words: str = ""  # its words, e.g. "unknown — at least 116 mg"
 
     @property
     def empty(self) -> bool:
@@ -174,25 +176,17 @@ class Cell:
 
 
 def status(value: float | None, missing: int, items: int, target: NutrientTarget | None) -> str:
-    """Compare a day's stored-unit value with a target, only where the data allow it.
-
-    A lower bound that is already over the maximum is surely over; a lower
-    bound under the minimum may still reach it, so it is only "maybe under".
-    """
-    if target is None or items == 0 or value is None:
-        return ""
-    if target.maximum is not None and value > target.maximum:
-        return "over"
-    if target.minimum is not None and value < target.minimum:
-        return "maybe-under" if missing else "under"
-    return ""
+    """A day's stored-unit value against a target: clinical.readings decides, as everywhere."""
+    if target is None:
+        return "none"
+    return readings.status(value, missing, items, target.minimum, target.maximum)
 
 
 @dataclass(frozen=True)
 class Counts:
     over: int = 0
     under: int = 0
-    maybe_under: int = 0
+    at_least: int = 0  # lower bounds that cannot be judged yet
 
 
 @dataclass
@@ -270,12 +264,22 @@ def _target_for(column: str, targets: ProfileTargets) -> NutrientTarget | None:
     return targets.get(column)
 
 
-def build(plan: Plan, targets: ProfileTargets, unit: str = "mg") -> Week:
-    """The week of `plan` in two queries: its days and their totals."""
+def build(
+    plan: Plan,
+    targets: ProfileTargets,
+    unit: str = "mg",
+    *,
+    days: list[PlanDay] | None = None,
+    totals: dict[int, DayTotals] | None = None,
+) -> Week:
+    """The week of `plan` in two queries (its days and their totals), or none when the
+    caller passes the days and totals it already holds (an assessment's)."""
     if unit not in nutrients.UNIT_LABELS:
         unit = "mg"
-    days = list(plan.days.all())
-    totals = totals_for_days([day.pk for day in days])
+    if days is None:
+        days = list(plan.days.all())
+    if totals is None:
+        totals = totals_for_days([day.pk for day in days])
     values, missing, items = frames(days, totals)
     avgs = averages(values, missing, items)
     week = Week(
@@ -292,7 +296,7 @@ def build(plan: Plan, targets: ProfileTargets, unit: str = "mg") -> Week:
     for column in TABLE_COLUMNS:
         target = _target_for(column, targets)
         cells: list[Cell] = []
-        over = under = maybe_under = 0
+        over = under = at_least = 0
         for i in range(len(days)):
             raw = values[column].iloc[i]
             value = None if pd.isna(raw) else float(raw)
@@ -301,8 +305,11 @@ def build(plan: Plan, targets: ProfileTargets, unit: str = "mg") -> Week:
             state = status(value, gap, count, target)
             over += state == "over"
             under += state == "under"
-            maybe_under += state == "maybe-under"
-            cells.append(Cell(to_display(value, column, unit), gap, count, state))
+            at_least += state == "at-least"
+            shown = to_display(value, column, unit)
+            amount = "" if shown is None else f"{format_amount(shown)} {unit_label(column, unit)}"
+            words = readings.WORDS[state].format(value=amount)
+            cells.append(Cell(shown, gap, count, state, words))
         week.rows.append(
             Row(
                 column=column,
@@ -315,7 +322,7 @@ def build(plan: Plan, targets: ProfileTargets, unit: str = "mg") -> Week:
                 target=target,
                 minimum=to_display(target.minimum, column, unit) if target else None,
                 maximum=to_display(target.maximum, column, unit) if target else None,
-                counts=Counts(over, under, maybe_under),
+                counts=Counts(over, under, at_least),
             )
         )
     for target in targets:

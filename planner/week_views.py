@@ -11,23 +11,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from planner import chart, exports, warnings, week
-from planner.access import get_plan_for, profile_for
-from planner.targets import resolve
+from planner import chart, exports, week
+from planner.access import get_plan_for
+from planner.assessment import Owner, assess_days, viewer_unit
 
 
 @login_required
 @require_safe
 def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    # Targets are the plan owner's; the unit is the viewer's, as in the day
-    # editor, since a dietitian may count in mmol while the client counts in mg.
-    profile = profile_for(plan.owner)
-    viewer = profile if request.user.pk == plan.owner_id else profile_for(request.user)
-    codes = profile.medicine_codes
-    targets = resolve(profile, medicine_codes=codes)
-    the_week = week.build(plan, targets, viewer.display_unit)
-    day_warnings = warnings.evaluate_days(profile, the_week.totals, targets, medicine_codes=codes)
+    # Targets are the plan owner's; the unit is the viewer's (planner.assessment).
+    owner = Owner.of(plan.owner_id)
+    days = list(plan.days.all())
+    assessed = assess_days([day.pk for day in days], owner)
+    the_week = week.build(
+        plan,
+        owner.targets,
+        viewer_unit(request.user, owner),
+        days=days,
+        totals={day_id: a.totals for day_id, a in assessed.items()},
+    )
+    day_warnings = {day_id: a.warnings for day_id, a in assessed.items()}
     return render(
         request,
         "planner/week.html",
@@ -35,7 +39,7 @@ def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "week": the_week,
             "charts": chart.charts(the_week),
-            "targets": targets,
+            "targets": owner.targets,
             "unit": the_week.unit,
             "day_warnings": [(day, day_warnings[day.pk]) for day in the_week.days],
             "any_warnings": any(day_warnings.values()),

@@ -187,17 +187,18 @@ def test_a_nutrient_no_item_knows_is_unknown_not_zero_in_the_average(patient, fo
     assert cell.unknown and cell.value is None
 
 
-def test_days_under_target_are_counted_and_lower_bounds_only_maybe(plan, adult_woman):
+def test_days_under_target_are_counted_and_lower_bounds_read_unknown_at_least(plan, adult_woman):
     the_week = week.build(plan, resolve(adult_woman))
 
     magnesium = the_week.row("magnesium_mg")
     assert magnesium.minimum == 320
-    assert magnesium.counts == week.Counts(over=0, under=1, maybe_under=0)
+    assert magnesium.counts == week.Counts(over=0, under=1, at_least=0)
     potassium = the_week.row("potassium_mg")
     assert potassium.minimum == 2600
     # Monday 1,474 mg is surely under; Tuesday ≥ 716 mg may still reach it.
-    assert potassium.counts == week.Counts(over=0, under=1, maybe_under=1)
-    assert [c.status for c in potassium.cells] == ["under", "maybe-under", ""]
+    assert potassium.counts == week.Counts(over=0, under=1, at_least=1)
+    assert [c.status for c in potassium.cells] == ["under", "at-least", "empty"]
+    assert potassium.cells[1].words == "unknown — at least 716 mg"
     assert the_week.supplement_ul == 350
     assert the_week.days_over_supplement_ul == 0
 
