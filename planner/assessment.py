@@ -105,8 +105,9 @@ def assess(
     day_id: int,
     totals: intake.DayTotals,
     items: list[MealItem],
-    suggest: bool,
+    suggest: bool = False,
 ) -> DayAssessment:
+    """A day whose totals and items the caller already holds."""
     found = warning_rules.evaluate(
         owner.profile,
         day_id,

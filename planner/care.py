@@ -25,8 +25,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from clinical import nutrients
+from clinical.readings import Reading
 from nutrition.models import Food
 from planner import access, history, intake, warnings
+from planner.assessment import Owner, assess
 from planner.models import (
     CareLink,
     CustomTarget,
@@ -36,7 +38,7 @@ from planner.models import (
     PlanDay,
     Profile,
 )
-from planner.targets import ProfileTargets, resolve
+from planner.targets import ProfileTargets
 
 # A latest plan untouched for this long counts as "no recent plan" on the
 # dietitian's list: the client may have stopped planning [D].
@@ -365,36 +367,6 @@ def templates_of(dietitian):
 # --- the dietitian's list of clients --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One nutrient of the last planned day against the client's target."""
-
-    value: float | None
-    missing: int  # items without a value: the total is a lower bound
-    minimum: float | None
-    maximum: float | None
-
-    @property
-    def over(self) -> bool:
-        return self.maximum is not None and self.value is not None and self.value > self.maximum
-
-    @property
-    def under(self) -> bool:
-        # With unknown items the total is a lower bound; like planner.warnings,
-        # a lower bound under the minimum counts as under (no "ok" on a guess).
-        return self.minimum is not None and (self.value or 0) < self.minimum
-
-    @property
-    def status(self) -> str:
-        if self.over:
-            return "over"
-        if self.under:
-            return "under"
-        if self.minimum is None and self.maximum is None:
-            return "none"
-        return "ok"
-
-
 @dataclass
 class ClientSummary:
     link: CareLink
@@ -429,11 +401,11 @@ class ClientSummary:
 
     @property
     def k_over(self) -> bool:
-        return bool(self.potassium and self.potassium.over)
+        return bool(self.potassium and self.potassium.status == "over")
 
     @property
     def mg_below(self) -> bool:
-        return bool(self.magnesium and self.magnesium.under)
+        return bool(self.magnesium and self.magnesium.below_minimum)
 
     @property
     def recent(self) -> bool:
@@ -470,16 +442,6 @@ class ClientSummary:
             self.name.lower(),
             self.client.id,
         )
-
-
-def _reading(totals: intake.Totals, targets: ProfileTargets, nutrient: str) -> Reading:
-    target = targets.get(nutrient)
-    return Reading(
-        value=totals[nutrient],
-        missing=totals.missing.get(nutrient, 0),
-        minimum=target.minimum if target else None,
-        maximum=target.maximum if target else None,
-    )
 
 
 def client_summaries(dietitian) -> list[ClientSummary]:
@@ -542,28 +504,24 @@ def client_summaries(dietitian) -> list[ClientSummary]:
             # without writing anything on a GET.
             profile = Profile(user=client)
         saved = profile.pk is not None
-        codes = [m.code for m in profile.medicines.all()] if saved else []
-        custom = list(profile.custom_targets.all()) if saved else []
-        targets = resolve(profile, custom=custom, medicine_codes=codes)
-        summary = ClientSummary(link=link, client=client, profile=profile, targets=targets)
+        owner = Owner.of_profile(
+            profile,
+            custom=list(profile.custom_targets.all()) if saved else [],
+            medicine_codes=[m.code for m in profile.medicines.all()] if saved else [],
+        )
+        summary = ClientSummary(link=link, client=client, profile=profile, targets=owner.targets)
         plan = plans.get(link.latest_plan_id)
         if plan is not None:
             summary.plan = plan
             summary.day_id = plan.last_day_id
             summary.day_name = plan.last_day_name or ""
         if summary.day_id is not None:
-            day_totals = totals[summary.day_id]
-            summary.warnings = warnings.evaluate(
-                profile,
-                summary.day_id,
-                totals=day_totals,
-                targets=targets,
-                items=items_by_day[summary.day_id],
-                medicine_codes=codes,
-                suggest=False,
+            assessed = assess(
+                owner, summary.day_id, totals[summary.day_id], items_by_day[summary.day_id]
             )
-            summary.magnesium = _reading(day_totals.total, targets, Nutrient.MAGNESIUM)
-            summary.potassium = _reading(day_totals.total, targets, Nutrient.POTASSIUM)
+            summary.warnings = assessed.warnings
+            summary.magnesium = assessed.reading(Nutrient.MAGNESIUM)
+            summary.potassium = assessed.reading(Nutrient.POTASSIUM)
         summaries.append(summary)
     summaries.sort(key=ClientSummary.sort_key)
     return summaries

@@ -343,11 +343,7 @@ def describe(row: Row, names: list[str], split: bool) -> str:
     if row.minimum is not None:
         parts.append(
             f"{counts.under} day{'s' if counts.under != 1 else ''} under the target"
-            + (
-                f", {counts.at_least} more unknown (items lack data)"
-                if counts.at_least
-                else ""
-            )
+            + (f", {counts.at_least} more unknown (items lack data)" if counts.at_least else "")
             + "."
         )
     if row.average_display is not None:

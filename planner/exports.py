@@ -134,9 +134,7 @@ def collect(plan: Plan) -> list[ExportDay]:
         by_day.setdefault(item.day_id, []).append(item)
     assessed = assess_days(by_day, Owner.of(plan.owner_id), items=by_day)
     return [
-        ExportDay(
-            number, day, by_day[day.pk], assessed[day.pk].totals, assessed[day.pk].warnings
-        )
+        ExportDay(number, day, by_day[day.pk], assessed[day.pk].totals, assessed[day.pk].warnings)
         for number, day in enumerate(days, start=1)
     ]
 

@@ -272,8 +272,6 @@ def _target_text(row: TotalRow) -> str:
     return " · ".join(parts)
 
 
-
-
 def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     """The report as PDF bytes. `compress=False` keeps page streams readable (tests)."""
     from reportlab.lib import colors
