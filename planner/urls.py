@@ -24,7 +24,6 @@ urlpatterns = [
     path("plans/<int:pk>/duplicate/", views.plan_duplicate, name="plan_duplicate"),
     path("plans/<int:pk>/days/add/", views.day_add, name="day_add"),
     path("days/<int:pk>/", views.day_editor, name="day_editor"),
-    path("days/<int:pk>/totals/", views.day_totals_partial, name="day_totals"),
     path("days/<int:pk>/foods/", views.day_food_search, name="day_food_search"),
     path("days/<int:pk>/items/add/", views.item_add, name="item_add"),
     path("days/<int:pk>/undo/", views.item_undo, name="item_undo"),

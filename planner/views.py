@@ -1,9 +1,11 @@
 """Plans, days and the day editor.
 
 The day editor is one page with named partials: the meals, the totals and
-the inline food search. A change re-renders the meals and fires a
-`day-changed` event; the totals listen for it and refresh themselves.
-Every view also works as a plain form POST followed by a redirect.
+the inline food search. The page and every edit read the day through one
+assessment (planner.assessment); an htmx edit is answered with the meals and,
+out of band, the totals and warnings, all from that one reading, so the
+browser never asks again. Every view also works as a plain form POST
+followed by a redirect.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
 from config.forms import form_errors
 from config.redirects import safe_path
 from nutrition.models import Food, Portion
 from nutrition.search import search_foods
-from planner import history, intake, warnings
+from planner import history, intake
 from planner.access import get_day_for, get_item_for, get_plan_for, profile_for
+from planner.assessment import Owner, assess_day
 from planner.forms import (
     AddItemForm,
     AmountForm,
@@ -37,12 +40,10 @@ from planner.forms import (
     PlanForm,
     UnitForm,
 )
-from planner.models import MEAL_ORDER, Meal, MealItem, Plan, PlanDay
-from planner.summary import totals_rows
+from planner.models import MEAL_ORDER, Meal, MealItem, Plan, PlanDay, Profile
+from planner.summary import rows_for
 from planner.swaps import ENERGY_BAND, MAX_K_SHARE, lower_potassium_swaps
-from planner.targets import resolve
 
-DAY_CHANGED = "day-changed"
 UNDO_SESSION_KEY = "planner_undo"
 UNDO_KEEP = 10
 
@@ -173,14 +174,19 @@ class MealBlock:
     totals: intake.Totals
 
 
-def _items_by_meal(day: PlanDay, totals: intake.DayTotals) -> list[MealBlock]:
-    items = (
-        day.items.select_related("food", "portion")
+def _day_items(day: PlanDay) -> list[MealItem]:
+    # Loaded once per request and shared: the warning rules read food__supplement and
+    # the portion, the meal rows list each food's portions.
+    return list(
+        day.items.select_related("food__supplement", "portion")
         .prefetch_related(
             Prefetch("food__portions", queryset=Portion.objects.order_by("seq", "id"))
         )
         .order_by("position", "id")
     )
+
+
+def _items_by_meal(items: list[MealItem], totals: intake.DayTotals) -> list[MealBlock]:
     grouped: dict[str, list[MealItem]] = {meal: [] for meal in MEAL_ORDER}
     for item in items:
         grouped.setdefault(item.meal, []).append(item)
@@ -190,43 +196,33 @@ def _items_by_meal(day: PlanDay, totals: intake.DayTotals) -> list[MealBlock]:
     ]
 
 
-def _totals_context(request: HttpRequest, day: PlanDay) -> dict:
-    profile = profile_for(day.plan.owner)
-    codes = profile.medicine_codes
-    targets = resolve(profile, medicine_codes=codes)
-    totals = intake.day_totals(day)
-    # Amounts are shown in the viewer's unit: a dietitian may count in mmol.
-    viewer = profile if request.user.id == profile.user_id else profile_for(request.user)
-    viewer_unit = viewer.display_unit
-    day_warnings = warnings.evaluate(
-        profile, day, totals=totals, targets=targets, medicine_codes=codes
-    )
+def _viewer_unit(request: HttpRequest, owner: Owner) -> str:
+    # Amounts are shown in the viewer's unit: a dietitian may count in mmol. Read only,
+    # so a GET never creates a profile; without one, the model's default unit.
+    if request.user.id == owner.profile.user_id:
+        return owner.profile.display_unit
+    viewer = Profile.objects.filter(user_id=request.user.id).first() or Profile()
+    return viewer.display_unit
+
+
+def _day_context(request: HttpRequest, day: PlanDay, unit: str | None = None) -> dict:
+    """The meals, totals and warnings of a day, from one assessment of it."""
+    owner = Owner.of(day.plan.owner_id)
+    items = _day_items(day)
+    assessment = assess_day(day, owner, items=items)
+    unit = unit or _viewer_unit(request, owner)
     return {
         "day": day,
-        "profile": profile,
-        "targets": targets,
-        "totals": totals,
-        "warnings": day_warnings,
-        "high_k_items": {w.item_id for w in day_warnings if w.code == "K_HIGH_ITEM"},
-        "unit": viewer_unit,
-        "rows": totals_rows(totals.total, targets, viewer_unit),
+        "targets": assessment.targets,
+        "totals": assessment.totals,
+        "warnings": assessment.warnings,
+        "high_k_items": assessment.high_potassium_items,
+        "unit": unit,
+        "rows": rows_for(assessment.readings, assessment.targets, unit),
         "unit_choices": UnitForm.base_fields["unit"].choices,
+        "meals": _items_by_meal(items, assessment.totals),
+        "meal_choices": Meal.choices,
     }
-
-
-def _editor_context(request: HttpRequest, day: PlanDay) -> dict:
-    context = _totals_context(request, day)
-    context.update(
-        {
-            "plan": day.plan,
-            "meals": _items_by_meal(day, context["totals"]),
-            "plan_days": list(day.plan.days.all()),
-            "copy_targets": _copy_targets(day.plan.owner),
-            "meal_choices": Meal.choices,
-            "unit_form": UnitForm(initial={"unit": context["unit"]}),
-        }
-    )
-    return context
 
 
 @login_required
@@ -234,21 +230,25 @@ def _editor_context(request: HttpRequest, day: PlanDay) -> dict:
 @vary_on_headers("HX-Request")
 def day_editor(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk)
-    context = _editor_context(request, day)
+    context = _day_context(request, day)
+    # The day tabs are this plan's days among the copy targets: one query for both.
+    copy_targets = _copy_targets(day.plan.owner)
     query = request.GET.get("q", "").strip()[:100]
-    context["query"] = query
-    context["add_meal"] = (
-        request.GET.get("meal") if request.GET.get("meal") in MEAL_ORDER else "breakfast"
+    context.update(
+        {
+            "plan": day.plan,
+            "plan_days": [other for other in copy_targets if other.plan_id == day.plan_id],
+            "copy_targets": copy_targets,
+            "query": query,
+            "add_meal": (
+                request.GET.get("meal") if request.GET.get("meal") in MEAL_ORDER else "breakfast"
+            ),
+            "search_results": (
+                search_foods(query, limit=12, owner=day.plan.owner) if query else []
+            ),
+        }
     )
-    context["search_results"] = search_foods(query, limit=12, owner=day.plan.owner) if query else []
     return render(request, "planner/day_editor.html", context)
-
-
-@login_required
-@require_GET
-def day_totals_partial(request: HttpRequest, pk: int) -> HttpResponse:
-    day = get_day_for(request, pk)
-    return render(request, "planner/day_editor.html#totals", _totals_context(request, day))
 
 
 @login_required
@@ -265,16 +265,20 @@ def day_food_search(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _meals_response(request: HttpRequest, day: PlanDay, extra: dict | None = None) -> HttpResponse:
-    context = _editor_context(request, day)
+def _edit_response(request: HttpRequest, day: PlanDay, extra: dict | None = None) -> HttpResponse:
+    """The meals, plus the totals panel (with the warnings) as an out-of-band swap.
+
+    Both come from one assessment; what only the full page shows (the day tabs, the
+    copy targets) is not computed.
+    """
+    context = _day_context(request, day)
     context.update(extra or {})
-    response = render(request, "planner/day_editor.html#meals", context)
-    return trigger_client_event(response, DAY_CHANGED)
+    return render(request, "planner/day_editor.html#edit-response", context)
 
 
 def _after_change(request: HttpRequest, day: PlanDay, extra: dict | None = None) -> HttpResponse:
     if request.htmx:
-        return _meals_response(request, day, extra)
+        return _edit_response(request, day, extra)
     return redirect(day.get_absolute_url())
 
 
@@ -285,7 +289,7 @@ def _log(request: HttpRequest, day: PlanDay, action: str, summary: str) -> None:
 def _item_gone(request: HttpRequest, day: PlanDay) -> HttpResponse:
     note = "That item was removed meanwhile (in another window or by another person)."
     if request.htmx:
-        return _meals_response(request, day, {"errors": [note]})
+        return _edit_response(request, day, {"errors": [note]})
     messages.error(request, note)
     return redirect(day.get_absolute_url())
 
@@ -299,7 +303,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         errors = form_errors(form)
         if request.htmx:
-            return _meals_response(request, day, {"errors": errors})
+            return _edit_response(request, day, {"errors": errors})
         for error in errors:
             messages.error(request, error)
         return redirect(day.get_absolute_url())
@@ -341,7 +345,7 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         errors = form_errors(form)
         if request.htmx:
-            return _meals_response(request, day, {"errors": errors, "changed_item": item.id})
+            return _edit_response(request, day, {"errors": errors, "changed_item": item.id})
         for error in errors:
             messages.error(request, error)
         return redirect(day.get_absolute_url())
@@ -411,14 +415,14 @@ def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if entry is None:
         note = "There is nothing to undo: that removal is too old or was undone already."
         if request.htmx:
-            return _meals_response(request, day, {"errors": [note]})
+            return _edit_response(request, day, {"errors": [note]})
         messages.error(request, note)
         return redirect(day.get_absolute_url())
     food = Food.objects.filter(pk=entry["food"]).first()
     if food is None:
         note = "That food is no longer in the database, so the item cannot come back."
         if request.htmx:
-            return _meals_response(request, day, {"errors": [note]})
+            return _edit_response(request, day, {"errors": [note]})
         messages.error(request, note)
         return redirect(day.get_absolute_url())
     portion = Portion.objects.filter(pk=entry["portion"], food=food).first()
@@ -562,17 +566,30 @@ def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _redirect_or_client(request, plan.get_absolute_url())
 
 
+def _toggled_day(request: HttpRequest) -> PlanDay | None:
+    # The day editor's toggle names its day, so the totals come back in this response.
+    try:
+        day_id = int(request.POST.get("day", ""))
+    except ValueError:
+        return None
+    return get_day_for(request, day_id) if 0 < day_id < 2**31 else None
+
+
 @login_required
 @require_POST
 def unit_set(request: HttpRequest) -> HttpResponse:
+    day = _toggled_day(request) if request.htmx else None
     form = UnitForm(request.POST)
     profile = profile_for(request.user)
     if form.is_valid():
         profile.display_unit = form.cleaned_data["unit"]
         profile.save(update_fields=["display_unit", "updated_at"])
-    next_url = safe_path(request, request.POST.get("next", "")) or reverse("planner:plan_list")
+    if day is not None:
+        context = _day_context(request, day, unit=profile.display_unit)
+        return render(request, "planner/day_editor.html#totals", context)
     if request.htmx:
-        return trigger_client_event(HttpResponse(status=204), DAY_CHANGED)
+        return HttpResponse(status=204)
+    next_url = safe_path(request, request.POST.get("next", "")) or reverse("planner:plan_list")
     return redirect(next_url)
 
 
@@ -609,7 +626,7 @@ def item_swap(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen is None:
         note = "That food is not one of the suggested swaps for this item."
         if request.htmx:
-            return _meals_response(request, day, {"errors": [note]})
+            return _edit_response(request, day, {"errors": [note]})
         messages.error(request, note)
         return redirect(day.get_absolute_url())
     old_name = item.food.name

@@ -147,7 +147,6 @@ PLAN_ACTIONS = [
     Action("share_create", "post", "plan", (("days", "14"),)),
     Action("plan_delete", "post", "plan"),
     Action("day_editor", "get", "day"),
-    Action("day_totals", "get", "day"),
     Action("day_food_search", "get", "day"),
     Action("day_comments", "get", "day"),
     Action("item_add", "post", "day", (("food", "FOOD"), ("meal", "lunch"))),

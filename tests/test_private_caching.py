@@ -20,7 +20,6 @@ def health_pages(day) -> list[str]:
         reverse("planner:plan_list"),
         reverse("planner:plan_detail", args=[plan.pk]),
         day.get_absolute_url(),
-        reverse("planner:day_totals", args=[day.pk]),
         reverse("planner:plan_week", args=[plan.pk]),
         reverse("planner:plan_export_csv", args=[plan.pk]),
         reverse("planner:plan_export_json", args=[plan.pk]),
