@@ -89,3 +89,62 @@ def item(db):
         return MealItem.objects.create(day=day, food=food, grams=grams, meal=meal, **extra)
 
     return make
+
+
+@pytest.fixture
+def dietitian(make_user):
+    """Dana, in the dietitians group, with no client yet: `tests.helpers.linked` gives her one."""
+    from accounts.roles import grant_dietitian
+
+    user = make_user("dana", first_name="Dana", last_name="Lee")
+    grant_dietitian(user)
+    return user
+
+
+@pytest.fixture
+def curator(make_user):
+    """A staff user in the curators group, never a superuser."""
+    from accounts.roles import grant_curator
+
+    user = make_user("curator")
+    grant_curator(user)
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def supplement(food, food_group):
+    """supplement("Magnesium oxide 400", "mg", 241) -> a tablet with its SupplementFacts;
+    its per-100 g value is the elemental dose of one 1 g tablet."""
+    from nutrition.models import SupplementFacts
+
+    def make(name, mineral, elemental, use="supplement", contains_kcl=False, kind="supplement"):
+        group = food_group("SUPP", "Supplements and medicines")
+        fields = {"magnesium_mg": 0, "potassium_mg": 0}
+        fields["magnesium_mg" if mineral == "mg" else "potassium_mg"] = elemental * 100
+        made = food(
+            name,
+            group=group,
+            kind=kind,
+            contains_kcl=contains_kcl,
+            portions=[("1 tablet", 1)],
+            **fields,
+        )
+        SupplementFacts.objects.create(
+            food=made,
+            mineral=mineral,
+            use=use,
+            salt_form="test salt",
+            unit="tablet",
+            elemental_mg_per_unit=elemental,
+            side_effects="test",
+            reference="test",
+        )
+        return made
+
+    return make

@@ -8,7 +8,6 @@ import re
 import smtplib
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
@@ -16,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import DIETITIANS_GROUP
+from accounts.roles import grant_dietitian
 from planner import care
 from planner.models import (
     CareLink,
@@ -27,6 +26,7 @@ from planner.models import (
     Profile,
     ProfileMedicine,
 )
+from tests.helpers import linked
 
 CLIENTS_URL = "/clients/"
 
@@ -36,9 +36,7 @@ CLIENTS_URL = "/clients/"
 
 def make_dietitian(make_user, username: str, **extra):
     user = make_user(username, **extra)
-    # get_or_create: a data migration makes the group, but a transactional test
-    # (the browser tests) flushes the tables, migration data included.
-    user.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
+    grant_dietitian(user)
     return user
 
 
@@ -50,16 +48,6 @@ def dietitian(make_user):
 @pytest.fixture
 def other_dietitian(make_user):
     return make_dietitian(make_user, "otto", first_name="Otto", last_name="Other")
-
-
-def link_up(dietitian, client) -> CareLink:
-    return CareLink.objects.create(
-        dietitian=dietitian,
-        client=client,
-        token=care.new_token(),
-        status=CareLink.Status.ACTIVE,
-        responded_at=timezone.now(),
-    )
 
 
 def invitation(dietitian, email: str = "") -> CareLink:
@@ -304,7 +292,7 @@ def test_an_invitation_from_someone_no_longer_a_dietitian_cannot_be_accepted(
 
 
 def test_a_second_invitation_from_your_dietitian_is_refused(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     link = invitation(dietitian)
     as_user(client, patient)
     refused(client, invite_url(link, "accept"), "is already your dietitian")
@@ -376,7 +364,7 @@ def test_the_accept_form_carries_a_csrf_token(dietitian, patient):
 def test_either_side_ends_the_link_and_access_stops_at_once(
     client, dietitian, patient, plan_for, ender
 ):
-    link = link_up(dietitian, patient)
+    link = linked(dietitian, patient)
     plan = plan_for(patient)
     day = plan.days.first()
     as_user(client, dietitian)
@@ -404,7 +392,7 @@ def test_either_side_ends_the_link_and_access_stops_at_once(
 
 
 def test_a_stranger_cannot_end_someone_elses_link(client, dietitian, patient, stranger):
-    link = link_up(dietitian, patient)
+    link = linked(dietitian, patient)
     as_user(client, stranger)
     assert client.get(reverse("planner:care_end", args=[link.id])).status_code == 404
     assert client.post(reverse("planner:care_end", args=[link.id])).status_code == 404
@@ -413,7 +401,7 @@ def test_a_stranger_cannot_end_someone_elses_link(client, dietitian, patient, st
 
 
 def test_ending_a_link_twice_changes_nothing_the_second_time(client, dietitian, patient):
-    link = link_up(dietitian, patient)
+    link = linked(dietitian, patient)
     as_user(client, patient)
     client.post(reverse("planner:care_end", args=[link.id]))
     refused(client, reverse("planner:care_end", args=[link.id]), "not active")
@@ -421,7 +409,7 @@ def test_ending_a_link_twice_changes_nothing_the_second_time(client, dietitian, 
 
 
 def test_a_dietitian_removed_from_the_group_loses_access(client, dietitian, patient, plan_for):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     plan = plan_for(patient)
     as_user(client, dietitian)
     assert client.get(client_url(patient)).status_code == 200
@@ -441,7 +429,7 @@ def test_a_dietitian_removed_from_the_group_loses_access(client, dietitian, pati
 def test_a_stranger_and_another_dietitian_get_404_on_a_client(
     client, dietitian, other_dietitian, patient, stranger, plan_for
 ):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     plan = plan_for(patient)
     for user in (stranger, other_dietitian):
         as_user(client, user)
@@ -460,7 +448,7 @@ def test_a_stranger_and_another_dietitian_get_404_on_a_client(
 
 
 def test_a_client_does_not_see_their_own_client_page(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, patient)
     assert client.get(client_url(patient)).status_code == 404
 
@@ -509,7 +497,7 @@ def test_the_profile_shows_the_dietitian_badge_and_the_clients_dietitians(
 ):
     as_user(client, dietitian)
     assert "Dietitian</span>" in page_text(client.get(reverse("planner:profile")))
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, patient)
     page = page_text(client.get(reverse("planner:profile")))
     assert "Dietitian</span>" not in page
@@ -526,7 +514,7 @@ def set_target(client, user, **data):
 def test_a_dietitian_sets_a_potassium_limit_the_client_sees_with_who_and_why(
     client, dietitian, patient
 ):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     response = set_target(
         client, patient, nutrient="potassium_mg", maximum="2500", reason="  Serum K 5.6  "
@@ -549,7 +537,7 @@ def test_a_dietitian_sets_a_potassium_limit_the_client_sees_with_who_and_why(
 
 
 def test_a_custom_target_is_edited_and_removed_with_history(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     set_target(client, patient, nutrient="magnesium_mg", minimum="300", reason="first")
     edit = page_text(client.get(client_url(patient) + "?edit=magnesium_mg"))
@@ -601,7 +589,7 @@ def test_a_custom_target_is_edited_and_removed_with_history(client, dietitian, p
     ],
 )
 def test_custom_target_validation_refuses_bad_input(client, dietitian, patient, data, message):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     before = snapshot()
     response = set_target(client, patient, **data)
@@ -611,7 +599,7 @@ def test_custom_target_validation_refuses_bad_input(client, dietitian, patient, 
 
 
 def test_a_minimum_equal_to_the_maximum_and_zero_bounds_are_allowed(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     set_target(client, patient, nutrient="sodium_mg", minimum="1500", maximum="1500", reason="r")
     set_target(client, patient, nutrient="phosphorus_mg", minimum="0", reason="r")
@@ -631,7 +619,7 @@ def test_the_client_page_shows_profile_targets_with_sources_plans_and_history(
         serum_k=5.3,
     )
     ProfileMedicine.objects.create(profile=profile, code="lisinopril")
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     plan = plan_for(patient, name="Spring week")
     as_user(client, dietitian)
     page = page_text(client.get(client_url(patient)))
@@ -646,7 +634,7 @@ def test_the_client_page_shows_profile_targets_with_sources_plans_and_history(
 
 
 def test_a_client_without_a_profile_is_shown_without_writing_one(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     page = page_text(client.get(client_url(patient)))
     assert "has not filled in a profile yet" in page
@@ -656,7 +644,7 @@ def test_a_client_without_a_profile_is_shown_without_writing_one(client, dietiti
 
 
 def test_the_client_page_ignores_a_bad_page_or_edit_parameter(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     for query in ("?page=abc", "?page=-3", "?page=99999", "?edit=nonsense", "?edit="):
         assert client.get(client_url(patient) + query).status_code == 200
@@ -666,7 +654,7 @@ def test_the_client_page_ignores_a_bad_page_or_edit_parameter(client, dietitian,
 
 
 def test_a_dietitian_creates_a_plan_for_a_client(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     response = client.post(
         reverse("planner:client_plan_create", args=[patient.id]), {"name": "Low-K week"}
@@ -690,7 +678,7 @@ def test_a_dietitian_creates_a_plan_for_a_client(client, dietitian, patient):
 
 
 def test_an_empty_plan_name_is_refused(client, dietitian, patient):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     as_user(client, dietitian)
     response = client.post(
         reverse("planner:client_plan_create", args=[patient.id]), {"name": "   "}
@@ -731,7 +719,7 @@ def white_rice(food):
 def client_with_day(make_user, dietitian, plan_for, item, name, *, kidney="none", items=()):
     user = make_user(name)
     Profile.objects.create(user=user, birth_date=born(40), sex="female", kidney_status=kidney)
-    link_up(dietitian, user)
+    linked(dietitian, user)
     if items:
         plan = plan_for(user, name=f"{name} plan", days=2)
         day = plan.days.order_by("position").last()
@@ -848,7 +836,7 @@ def test_the_client_list_takes_a_fixed_number_of_queries(
 
 
 def test_a_client_without_a_profile_is_listed_with_defaults(client, dietitian, patient, plan_for):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     plan_for(patient)
     as_user(client, dietitian)
     assert client.get(CLIENTS_URL).status_code == 200
@@ -864,7 +852,7 @@ def test_a_client_without_a_profile_is_listed_with_defaults(client, dietitian, p
 def test_a_template_applied_to_a_client_is_a_copy(
     client, dietitian, patient, plan_for, item, banana, rich_food
 ):
-    link_up(dietitian, patient)
+    linked(dietitian, patient)
     template = plan_for(dietitian, name="Renal starter", days=2)
     template.is_template = True
     template.save()
@@ -940,8 +928,8 @@ def test_templates_are_made_marked_and_listed_for_their_dietitian(
 def test_a_template_cannot_be_applied_to_a_non_client_or_from_another_dietitian(
     client, dietitian, other_dietitian, patient, stranger, plan_for
 ):
-    link_up(dietitian, patient)
-    link_up(other_dietitian, patient)
+    linked(dietitian, patient)
+    linked(other_dietitian, patient)
     mine = plan_for(dietitian, name="Mine")
     theirs = plan_for(other_dietitian, name="Theirs")
     Plan.objects.filter(pk__in=[mine.pk, theirs.pk]).update(is_template=True)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner.comments import unread_count
 from planner.models import CareLink, Comment, CommentRead, MealItem
+from tests.helpers import linked
 
 # --- fixtures -------------------------------------------------------------------------------
 
@@ -32,17 +32,10 @@ def banana_item(day, banana, item):
     return item(day, banana, grams=118)
 
 
-def make_dietitian(user, client_user, token: str = "x") -> None:
-    group, _ = Group.objects.get_or_create(name="dietitians")
-    user.groups.add(group)
-    CareLink.objects.create(dietitian=user, client=client_user, status="active", token=token)
-
-
 @pytest.fixture
-def dietitian(make_user, patient):
-    user = make_user("dana", first_name="Dana", last_name="Lee")
-    make_dietitian(user, patient)
-    return user
+def dietitian(dietitian, patient):
+    linked(dietitian, patient)
+    return dietitian
 
 
 @pytest.fixture
@@ -372,7 +365,7 @@ def test_the_unread_count_costs_one_query_whatever_the_number_of_comments(
 ):
     for n in range(3):
         client_user = make_user(f"client{n}")
-        make_dietitian(dietitian, client_user, token=f"t{n}")
+        linked(dietitian, client_user)
         other = plan_for(client_user)
         Comment.objects.create(plan=other, author=client_user, body="hi")
     for n in range(20):

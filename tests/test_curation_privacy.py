@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -13,14 +12,6 @@ from tests.test_curation import _form_data
 
 SECRET = "My secret bar"
 SECRET_PORTION = "1 secret slab"
-
-
-@pytest.fixture
-def curator_client(client, make_user):
-    user = make_user("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -23,13 +22,6 @@ LABEL = {
     "phosphorus_mg": "",
     "calcium_mg": "0",
 }
-
-
-@pytest.fixture
-def curator(make_user):
-    user = make_user("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    return user
 
 
 @pytest.fixture

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts.roles import DIETITIANS_GROUP
 from planner import care, week
 from planner.access import profile_for
 from planner.assessment import Owner, assess_days
-from planner.models import CareLink
 from planner.pdf import build_report
+from tests.helpers import linked
 
 
 @pytest.fixture
@@ -25,11 +23,9 @@ def client_user(patient):
 
 
 @pytest.fixture
-def dietitian(make_user, client_user):
-    user = make_user("dana")
-    user.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
-    CareLink.objects.create(dietitian=user, client=client_user, status="active", token="t")
-    return user
+def dietitian(dietitian, client_user):
+    linked(dietitian, client_user)
+    return dietitian
 
 
 @pytest.fixture

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from planner.access import profile_for
-from planner.models import CareLink, Comment, ShareLink
-from planner.sharing import new_token
+from planner.models import Comment
+from tests.helpers import linked, make_link, pdf_text
 
 
 @pytest.fixture
@@ -37,28 +34,9 @@ def plan(plan_for, patient, food, item):
 
 
 @pytest.fixture
-def dietitian(make_user, patient):
-    user = make_user("dana", first_name="Dana", last_name="Lee")
-    group, _ = Group.objects.get_or_create(name="dietitians")
-    user.groups.add(group)
-    CareLink.objects.create(dietitian=user, client=patient, status="active", token="x")
-    return user
-
-
-def pdf_text(content: bytes) -> str:
-    assert content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def make_link(plan, user, **extra) -> ShareLink:
-    return ShareLink.objects.create(
-        plan=plan,
-        token=new_token(),
-        created_by=user,
-        expires_at=timezone.now() + dt.timedelta(days=14),
-        **extra,
-    )
+def dietitian(dietitian, patient):
+    linked(dietitian, patient)
+    return dietitian
 
 
 def test_the_owner_downloads_the_plan_as_a_pdf(client, patient, plan):

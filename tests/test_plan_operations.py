@@ -9,24 +9,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from planner import access, care
-from planner.models import CareLink, HistoryEvent, MealItem, Plan, PlanDay, next_position
+from planner import care
+from planner.models import HistoryEvent, MealItem, Plan, PlanDay, next_position
+from tests.helpers import linked
 
 
 @pytest.fixture
 def banana(food):
     return food("Bananas, raw", potassium_mg=358, magnesium_mg=27, portions=[("1 medium", 118)])
-
-
-@pytest.fixture
-def dietitian(make_user):
-    return make_user("dana")
 
 
 def _long_ago(plan: Plan) -> None:
@@ -189,14 +184,7 @@ def test_duplicating_a_plan_keeps_its_notes(client, patient, banana):
 
 
 def test_applying_a_template_keeps_its_notes_and_item_positions(client, patient, dietitian, banana):
-    dietitian.groups.add(Group.objects.get_or_create(name=access.DIETITIANS_GROUP)[0])
-    CareLink.objects.create(
-        dietitian=dietitian,
-        client=patient,
-        token=care.new_token(),
-        status=CareLink.Status.ACTIVE,
-        responded_at=timezone.now(),
-    )
+    linked(dietitian, patient)
     template = _week(dietitian, banana, days=2, notes="Start slowly.")
     template.is_template = True
     template.save()

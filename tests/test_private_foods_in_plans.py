@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from planner.models import CareLink, MealItem, Plan
+from planner.models import MealItem, Plan
+from tests.helpers import linked
 
 
 @pytest.fixture
-def dietitian(make_user, patient):
-    user = make_user("dana", first_name="Dana", last_name="Lee")
-    user.groups.add(Group.objects.get_or_create(name="dietitians")[0])
-    CareLink.objects.create(dietitian=user, client=patient, status="active", token="t")
-    return user
+def dietitian(dietitian, patient):
+    linked(dietitian, patient)
+    return dietitian
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -166,12 +165,9 @@ GOOD_CSV = [
 
 
 @pytest.fixture
-def curator_client(client, make_user, food, food_group):
-    user = make_user("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    client.force_login(user)
+def curator_client(curator_client, food, food_group):
     food("Bananas, raw", source_id="09040", group=food_group("09", "Fruits"), potassium_mg=358)
-    return client
+    return curator_client
 
 
 def _csv_text(rows: list[list[str]]) -> str:

@@ -7,22 +7,18 @@ the share options, the page, its print view and its PDF must show none of it.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
-from pypdf import PdfReader
 
-from nutrition.models import SupplementFacts
 from planner import history
 from planner.access import profile_for
-from planner.models import CareLink, Comment, CustomTarget, ProfileMedicine, ShareLink
-from planner.sharing import new_token
+from planner.models import Comment, CustomTarget, ProfileMedicine, ShareLink
+from tests import helpers
+from tests.helpers import linked, pdf_text
 
 LAB_REASON = "Serum K 5.87 mmol/L on lisinopril, recheck in March"
 # Strings from the profile, the dietitian, comments and history that no share may show.
@@ -70,40 +66,9 @@ def owner(make_user):
 
 
 @pytest.fixture
-def dietitian(make_user, owner):
-    user = make_user("dana", first_name="Dana", last_name="Lee")
-    group, _ = Group.objects.get_or_create(name="dietitians")
-    user.groups.add(group)
-    CareLink.objects.create(dietitian=user, client=owner, status="active", token="t")
-    return user
-
-
-@pytest.fixture
-def supplement(food, food_group):
-    def make(name, mineral, elemental, contains_kcl=False):
-        group = food_group("SUPP", "Supplements and medicines")
-        fields = {"magnesium_mg": 0, "potassium_mg": 0}
-        fields["magnesium_mg" if mineral == "mg" else "potassium_mg"] = elemental * 100
-        made = food(
-            name,
-            group=group,
-            kind="supplement",
-            contains_kcl=contains_kcl,
-            portions=[("1 tablet", 1)],
-            **fields,
-        )
-        SupplementFacts.objects.create(
-            food=made,
-            mineral=mineral,
-            salt_form="test salt",
-            unit="tablet",
-            elemental_mg_per_unit=elemental,
-            side_effects="test",
-            reference="test",
-        )
-        return made
-
-    return make
+def dietitian(dietitian, owner):
+    linked(dietitian, owner)
+    return dietitian
 
 
 @pytest.fixture
@@ -139,25 +104,13 @@ def plan(owner, dietitian, plan_for, food, item, supplement):
 
 
 def make_link(plan, user, **options) -> ShareLink:
-    return ShareLink.objects.create(
-        plan=plan,
-        token=new_token(),
-        created_by=user,
-        expires_at=timezone.now() + dt.timedelta(days=7),
-        label="for Dr Whitfield",
-        **options,
-    )
+    return helpers.make_link(plan, user, days=7, label="for Dr Whitfield", **options)
 
 
 def visible_text(html: str) -> str:
     """The page as a reader sees it: no tags, no attribute values."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", html))
-
-
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def surfaces(client, link: ShareLink) -> dict[str, str]:

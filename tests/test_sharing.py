@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +11,8 @@ from django.utils import timezone
 
 from planner.access import profile_for
 from planner.models import CareLink, Comment, HistoryEvent, ProfileMedicine, ShareLink
-from planner.sharing import find, new_token
+from planner.sharing import find
+from tests.helpers import linked, make_link
 
 # --- fixtures -------------------------------------------------------------------------------
 
@@ -53,22 +53,9 @@ def plan(plan_for, patient, profile, food, item):
 
 
 @pytest.fixture
-def dietitian(make_user, patient):
-    user = make_user("dana", first_name="Dana", last_name="Lee")
-    group, _ = Group.objects.get_or_create(name="dietitians")
-    user.groups.add(group)
-    CareLink.objects.create(dietitian=user, client=patient, status="active", token="x")
-    return user
-
-
-def make_link(plan, user, *, days: int = 14, **extra) -> ShareLink:
-    return ShareLink.objects.create(
-        plan=plan,
-        token=new_token(),
-        created_by=user,
-        expires_at=timezone.now() + dt.timedelta(days=days),
-        **extra,
-    )
+def dietitian(dietitian, patient):
+    linked(dietitian, patient)
+    return dietitian
 
 
 @pytest.fixture

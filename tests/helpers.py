@@ -1,0 +1,44 @@
+"""Plain helpers the tests share; the fixtures live in tests/conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.utils import timezone
+
+
+def linked(dietitian, client, **fields):
+    """An active care link: from now on the dietitian looks after the client."""
+    from planner import care
+    from planner.models import CareLink
+
+    fields = {
+        "token": care.new_token(),
+        "status": CareLink.Status.ACTIVE,
+        "responded_at": timezone.now(),
+        **fields,
+    }
+    return CareLink.objects.create(dietitian=dietitian, client=client, **fields)
+
+
+def make_link(plan, user, *, days: int = 14, **extra):
+    """A share link for the plan, made by `user`, expiring in `days` days."""
+    from planner.models import ShareLink
+    from planner.sharing import new_token
+
+    return ShareLink.objects.create(
+        plan=plan,
+        token=new_token(),
+        created_by=user,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        **extra,
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    assert content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
