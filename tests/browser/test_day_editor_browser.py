@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
+from planner.models import Profile
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,3 +97,59 @@ def test_a_person_builds_a_day_with_the_keyboard_and_sees_totals_update(page, sc
     page.reload()
     expect(page.locator("#totals")).to_contain_text("mmol")
     screenshot("day-editor-mmol")
+
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def test_an_added_food_updates_the_totals_in_the_same_response(page, patient, week):
+    # Kidney disease stage 4: a potassium limit, so the totals carry statuses and warnings.
+    Profile.objects.create(
+        user=patient, sex="female", birth_date=dt.date(1957, 3, 14), kidney_status="g4"
+    )
+    log_in(page, "patient")
+    day = week.days.first()
+    page.goto(day.get_absolute_url())
+    totals = page.locator("#totals")
+    potassium = totals.locator("li.total", has_text="Potassium")
+    expect(potassium).to_contain_text("nothing planned")
+    search = page.get_by_role("combobox", name="Food")
+    search.fill("spinach")
+    expect(page.locator("#food-results [role=option]")).to_have_count(1)
+
+    requests: list[tuple[str, str]] = []
+    page.on("request", lambda request: requests.append((request.method, request.url)))
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(page.locator("#meal-breakfast")).to_contain_text("Spinach, raw")
+    # 1 cup (30 g): 558 mg K and 79 mg Mg per 100 g.
+    expect(potassium).to_contain_text("167 mg")
+    expect(totals.locator("li.total", has_text="Magnesium")).to_contain_text("23.7 mg")
+    # The status words (row.words) and the warnings came back with the same answer.
+    expect(totals.locator("li.total", has_text="Magnesium")).to_contain_text("below target")
+    expect(potassium).to_contain_text("within target")
+    expect(totals.locator(".warnings")).to_contain_text("below your target of 320 mg")
+    # Give a follow-up request (an event, a load trigger) the time to show itself.
+    page.wait_for_timeout(750)
+    assert [method for method, _ in requests] == ["POST"], requests
+    assert requests[0][1].endswith(f"/days/{day.id}/items/add/")
+    assert not [url for _, url in requests if "/totals/" in url]
+    _pictures(page, "day-editor-one-response")
+
+    # The unit toggle: one request, the totals come back in mmol.
+    requests.clear()
+    page.get_by_label("mmol").check()
+    expect(potassium).to_contain_text("4.3 mmol")  # 167.4 mg / 39.1
+    page.wait_for_timeout(500)
+    assert [method for method, _ in requests] == ["POST"], requests
+
+
+def _pictures(page, name: str) -> None:
+    """The whole page at 1280×800 and 390×844, and the totals panel as a phone shows it."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size(LAPTOP)
+    page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
+    page.locator("#totals").screenshot(path=SCREENSHOTS / f"{name}-phone-totals.png")
+    page.set_viewport_size(DESKTOP)
