@@ -1,4 +1,5 @@
-"""Magnesium and potassium supplements, medicines and salt substitutes, as data.
+"""Magnesium and potassium supplements, medicines and salt substitutes, as data
+(clinical/data/supplement_products.toml, loaded once and checked here).
 
 Each row is one product form with its elemental amount per unit, stored as the
 label (or the stated arithmetic) gives it and never derived from the salt's
@@ -34,10 +35,13 @@ rather than one product's label; the UI labels it so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from django.db import transaction
 
-from clinical.supplements import NACL_SODIUM_SHARE, SALT_FORMS
+from clinical.loader import Row, data_file, rows, section, unique
+from clinical.supplements import MINERALS, SALT_FORMS
 from nutrition.models import Food, FoodGroup, FoodMerge, Portion, SupplementFacts
 
 SUPPLEMENT_GROUP = ("SUPP", "Supplements and medicines")
@@ -94,437 +98,137 @@ class SupplementRow:
         }
 
 
-# Plain-language side effects, reused across rows.
-MG_GENTLE = (
-    "Loose stools or diarrhoea at higher doses, less often than with oxide, chloride or "
-    "carbonate. With weak kidneys magnesium can build up: drowsiness, weakness, slow heartbeat."
+PRODUCTS_FILE = data_file("supplement_products.toml")
+# Left out of a row: these columns take the dataclass default; `unknown` lists the
+# ones a row does not know although their default is a number.
+_OPTIONAL_NUMBERS = (
+    "unit_grams",
+    "other_mineral_mg",
+    "sodium_mg",
+    "calcium_mg",
+    "phosphorus_mg",
+    "energy_kcal",
+    "protein_g",
 )
-MG_DIARRHOEA = (
-    "Diarrhoea and stomach cramps are common; this form is among those that cause diarrhoea "
-    "most often. With weak kidneys magnesium can build up: drowsiness, weakness, slow heartbeat."
-)
-MG_LAXATIVE = (
-    "Meant to empty the bowel: watery stools within ½-6 hours, cramps, and dehydration or salt "
-    "imbalance if used often. Dangerous with kidney disease, where magnesium builds up."
-)
-K_CHLORIDE = (
-    "Nausea, vomiting, wind, stomach pain and diarrhoea; solid tablets can irritate, ulcerate "
-    "or narrow the gut, so swallow whole with a meal and a full glass of water. The worst risk "
-    "is a high blood potassium (hyperkalaemia), above all with kidney disease or K-raising drugs."
-)
-K_OTHER = (
-    "Nausea, stomach upset and diarrhoea. Too much potassium in the blood (hyperkalaemia) is "
-    "the serious risk, above all with kidney disease or medicines that raise potassium."
-)
-K_SALT = (
-    "Bitter in large amounts. A quarter teaspoon holds as much potassium as a prescription "
-    "tablet: it can raise blood potassium dangerously with kidney disease or K-raising drugs."
+_UNKNOWABLE = ("salt_mg_per_unit", *_OPTIONAL_NUMBERS[1:])
+_KEYS = (
+    "slug",
+    "name",
+    "mineral",
+    "use",
+    "salt_form",
+    "unit",
+    "salt_mg_per_unit",
+    "elemental_mg_per_unit",
+    "side_effects",
+    "side_effects_more",
+    "side_effects_text",
+    "reference",
+    "source",
+    "doses",
+    "kind",
+    "contains_kcl",
+    "design_choice",
+    "arithmetic",
+    "unknown",
+    *_OPTIONAL_NUMBERS,
 )
 
-_TABLETS = (Dose("1 tablet", 1), Dose("2 tablets", 2))
-_CAPSULES = (Dose("1 capsule", 1), Dose("2 capsules", 2))
-_DAILYMED_KCL = (
-    "Potassium chloride ER tablets, US prescribing information (DailyMed): "
-    "8/10/15/20 mEq = 600/750/1,125/1,500 mg KCl"
-)
-_QUARTER_TSP_GRAMS = 1.4
-_QUARTER_TSP = "¼ teaspoon (about 1.4 g)"
-_QUARTER_TSP_ARITHMETIC = (
-    "¼ teaspoon ≈ 1.4 g: USDA SR24 gives 6.0 g for 1 teaspoon of table salt (02047), so "
-    "¼ teaspoon is 1.5 g, and potassium chloride is about 9 % less dense (1.98 vs 2.17 g/cm³). "
-    "An approximation: grain size changes it."
-)
-_SALT_DOSES = (Dose("¼ teaspoon", 1), Dose("1 teaspoon", 4))
+
+def _texts(path: Path, key: str) -> dict[str, str]:
+    table = section(path, key)
+    return {name: table.text(name) for name in table.values}
 
 
-def _kcl_er(meq: int, salt_mg: int, k_mg: int) -> SupplementRow:
-    return SupplementRow(
-        slug=f"supp-k-chloride-er-{meq}",
-        name=f"Potassium chloride extended-release tablet, {meq} mEq ({salt_mg:,} mg)",
-        mineral="k",
-        use=SupplementFacts.Use.PRESCRIPTION,
-        salt_form="k-chloride",
-        unit="tablet",
-        salt_mg_per_unit=salt_mg,
-        elemental_mg_per_unit=k_mg,
-        side_effects=K_CHLORIDE,
-        reference=_DAILYMED_KCL,
-        doses=_TABLETS,
-        arithmetic=f"{meq} mEq × 39.1 mg = {meq * 39.1:g} mg potassium, {k_mg} mg as labelled.",
+def _doses(row: Row, value: object, where: str) -> tuple[Dose, ...]:
+    if not isinstance(value, list) or not value:
+        row.fail(f"{where} must be a non-empty list of {{ label, units }}, got {value!r}")
+    doses = []
+    for index, values in enumerate(value, start=1):
+        dose = Row(row.path, f"{row.where}: {where} {index}", values)
+        dose.only("label", "units")
+        doses.append(Dose(dose.text("label"), dose.number("units")))
+    return tuple(doses)
+
+
+def _product(row: Row, side_effects: dict, references: dict, doses: dict) -> SupplementRow:
+    row.only(*_KEYS)
+    unknown = row.texts("unknown")
+    for name in unknown:
+        if name not in _UNKNOWABLE:
+            row.fail(f"'unknown' names {name!r}, not a column that may be unknown")
+    if ("side_effects" in row.values) == ("side_effects_text" in row.values):
+        row.fail("give either 'side_effects' (a key of [side_effects]) or 'side_effects_text'")
+    if "side_effects" in row.values:
+        text = side_effects[row.choice("side_effects", side_effects)]
+        if "side_effects_more" in row.values:
+            text = f"{text} {row.text('side_effects_more')}"
+    else:
+        text = row.text("side_effects_text")
+    if ("reference" in row.values) == ("source" in row.values):
+        row.fail("give either 'reference' or 'source' (a key of [references])")
+    if "reference" in row.values:
+        reference = row.text("reference")
+    else:
+        reference = references[row.choice("source", references)]
+    named = row.values.get("doses")
+    if isinstance(named, str):
+        product_doses = doses[row.choice("doses", doses)]
+    else:
+        product_doses = _doses(row, named, "doses")
+    numbers = {
+        name: None if name in unknown else row.number(name)
+        for name in _OPTIONAL_NUMBERS
+        if name in row.values or name in unknown
+    }
+    product = SupplementRow(
+        slug=row.text("slug"),
+        name=row.text("name"),
+        mineral=row.choice("mineral", MINERALS),
+        use=row.choice("use", SupplementFacts.Use.values),
+        salt_form=row.choice("salt_form", SALT_FORMS),
+        unit=row.text("unit"),
+        salt_mg_per_unit=(
+            None if "salt_mg_per_unit" in unknown else row.number("salt_mg_per_unit")
+        ),
+        elemental_mg_per_unit=row.number("elemental_mg_per_unit"),
+        side_effects=text,
+        reference=reference,
+        doses=product_doses,
+        kind=row.choice("kind", Food.Kind.values, Food.Kind.SUPPLEMENT),
+        contains_kcl=row.flag("contains_kcl"),
+        design_choice=row.flag("design_choice"),
+        arithmetic=row.text("arithmetic", ""),
+        **numbers,
     )
+    if len(product.slug) > 32:  # Food.source_id
+        row.fail(f"slug {product.slug!r} is longer than 32 characters")
+    if SALT_FORMS[product.salt_form].mineral != product.mineral:
+        row.fail(f"salt form {product.salt_form!r} is not a salt of {product.mineral!r}")
+    if not product.elemental_mg_per_unit or not product.unit_grams:
+        row.fail("elemental_mg_per_unit and unit_grams must be above 0")
+    return product
 
 
-SUPPLEMENTS: tuple[SupplementRow, ...] = (
-    # --- Magnesium -------------------------------------------------------------
-    SupplementRow(
-        slug="supp-mg-oxide-400",
-        name="Magnesium oxide 400 mg tablet",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-oxide",
-        unit="tablet",
-        salt_mg_per_unit=400,
-        elemental_mg_per_unit=241.3,
-        side_effects=MG_DIARRHOEA,
-        reference="Magnesium oxide 400 mg tablet label (DailyMed, NDC 69168-174): "
-        "241.3 mg elemental magnesium per tablet",
-        doses=_TABLETS,
-    ),
-    SupplementRow(
-        slug="supp-mg-oxide-140-capsule",
-        name="Magnesium oxide 140 mg capsule (Uro-Mag)",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-oxide",
-        unit="capsule",
-        salt_mg_per_unit=140,
-        elemental_mg_per_unit=84.5,
-        side_effects=MG_DIARRHOEA,
-        reference="Uro-Mag monograph (Medscape): 140 mg magnesium oxide = 84.5 mg "
-        "(6.93 mEq) elemental magnesium",
-        doses=_CAPSULES,
-    ),
-    SupplementRow(
-        slug="supp-mg-citrate-100",
-        name="Magnesium citrate tablet, 100 mg magnesium",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-citrate",
-        unit="tablet",
-        salt_mg_per_unit=617,
-        elemental_mg_per_unit=100,
-        side_effects=MG_GENTLE,
-        reference="Representative label strength [D]; salt weight calculated with "
-        "16.2 % Mg (anhydrous trimagnesium citrate, clinical.md §5)",
-        doses=_TABLETS,
-        design_choice=True,
-        arithmetic="100 mg / 0.162 = 617 mg trimagnesium citrate.",
-    ),
-    SupplementRow(
-        slug="supp-mg-citrate-solution",
-        name="Magnesium citrate oral solution (citrate of magnesia), per fl oz",
-        mineral="mg",
-        use=SupplementFacts.Use.LAXATIVE,
-        salt_form="mg-citrate",
-        unit="30 mL (1 fl oz)",
-        salt_mg_per_unit=1745,
-        elemental_mg_per_unit=290,
-        side_effects=MG_LAXATIVE,
-        reference="Magnesium citrate oral solution Drug Facts (DailyMed): magnesium citrate "
-        "1.745 g and magnesium 290 mg per fl oz (30 mL); adults 6.5-10 fl oz",
-        doses=(
-            Dose("1 fl oz (30 mL)", 1),
-            Dose("½ bottle (5 fl oz)", 5),
-            Dose("1 bottle (10 fl oz, 296 mL)", 10),
-        ),
-        # Brands differ: 36-45 mg sodium per fl oz, and some add potassium
-        # bicarbonate or sucrose.
-        other_mineral_mg=None,
-        energy_kcal=None,
-        arithmetic="290 / 1,745 = 16.6 %, just above anhydrous trimagnesium citrate's 16.2 %: "
-        "the label's salt weight is nominal.",
-    ),
-    SupplementRow(
-        slug="supp-mg-glycinate-100",
-        name="Magnesium glycinate (bisglycinate) capsule, 100 mg magnesium",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-glycinate",
-        unit="capsule",
-        salt_mg_per_unit=709,
-        elemental_mg_per_unit=100,
-        side_effects=MG_GENTLE,
-        reference="Representative label strength [D]; salt weight calculated with "
-        "14.1 % Mg (clinical.md §5)",
-        doses=_CAPSULES,
-        # Glycine is an amino acid: about 0.6 g of it per capsule, not counted as protein here.
-        protein_g=None,
-        design_choice=True,
-        arithmetic="100 mg / 0.141 = 709 mg magnesium bisglycinate. Some 'buffered' "
-        "glycinates are mixed with oxide; check the label.",
-    ),
-    SupplementRow(
-        slug="supp-mg-chloride-sr-64",
-        name="Magnesium chloride delayed-release tablet, 64 mg magnesium (with calcium)",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-chloride-hexahydrate",
-        unit="tablet",
-        salt_mg_per_unit=535,
-        elemental_mg_per_unit=64,
-        side_effects=MG_DIARRHOEA,
-        reference="Mag-SR Plus Calcium / Slow Magnesium/Calcium (Lexicomp listing): "
-        "535 mg magnesium chloride = 64 mg magnesium, plus 106 mg calcium per tablet",
-        doses=_TABLETS,
-        calcium_mg=106,
-    ),
-    SupplementRow(
-        slug="supp-mg-malate-100",
-        name="Magnesium malate tablet, 100 mg magnesium",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-malate",
-        unit="tablet",
-        salt_mg_per_unit=645,
-        elemental_mg_per_unit=100,
-        side_effects=MG_GENTLE,
-        reference="Representative label strength [D]; salt weight calculated with "
-        "15.5 % Mg (clinical.md §5)",
-        doses=_TABLETS,
-        design_choice=True,
-        arithmetic="100 mg / 0.155 = 645 mg magnesium malate.",
-    ),
-    SupplementRow(
-        slug="supp-mg-lactate-sr-84",
-        name="Magnesium L-lactate sustained-release caplet, 84 mg magnesium (Mag-Tab SR)",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-lactate-dihydrate",
-        unit="caplet",
-        salt_mg_per_unit=835,
-        elemental_mg_per_unit=84,
-        side_effects=MG_GENTLE,
-        reference="Mag-Tab SR product information: 84 mg (7 mEq) magnesium as magnesium "
-        "L-lactate dihydrate 835 mg per caplet",
-        doses=(Dose("1 caplet", 1), Dose("2 caplets", 2)),
-    ),
-    SupplementRow(
-        slug="supp-mg-hydroxide-suspension",
-        name="Milk of magnesia (magnesium hydroxide 1,200 mg per 15 mL)",
-        mineral="mg",
-        use=SupplementFacts.Use.LAXATIVE,
-        salt_form="mg-hydroxide",
-        unit="15 mL (1 tablespoon)",
-        salt_mg_per_unit=1200,
-        elemental_mg_per_unit=500,
-        side_effects=MG_LAXATIVE + " In small doses (5-15 mL) it is also used as an antacid.",
-        reference="Phillips' Milk of Magnesia Original Drug Facts (DailyMed): magnesium "
-        "hydroxide 1,200 mg and magnesium 500 mg per 15 mL; adults 30-60 mL",
-        doses=(
-            Dose("15 mL (1 tablespoon)", 1),
-            Dose("5 mL (1 teaspoon)", 1 / 3),
-            Dose("30 mL (2 tablespoons)", 2),
-        ),
-        # One store brand lists 20 mg calcium per 15 mL; others add sodium salts.
-    ),
-    SupplementRow(
-        slug="supp-mg-hydroxide-chewable-311",
-        name="Magnesium hydroxide chewable antacid tablet, 311 mg",
-        mineral="mg",
-        use=SupplementFacts.Use.ANTACID,
-        salt_form="mg-hydroxide",
-        unit="chewable tablet",
-        salt_mg_per_unit=311,
-        elemental_mg_per_unit=129.6,
-        side_effects="Loose stools: it is also sold as a laxative. With weak kidneys magnesium "
-        "can build up: drowsiness, weakness, slow heartbeat.",
-        reference="Phillips' Chewable Tablets Drug Facts: magnesium hydroxide 311 mg per "
-        "tablet; elemental magnesium calculated with 41.7 % (clinical.md §5)",
-        doses=(Dose("1 tablet", 1), Dose("2 tablets", 2), Dose("4 tablets", 4)),
-        energy_kcal=None,
-        arithmetic="311 mg × 0.4168 (24.305 / 58.32) = 129.6 mg magnesium.",
-    ),
-    SupplementRow(
-        slug="supp-mg-sulfate-epsom",
-        name="Epsom salt (magnesium sulfate), oral laxative, per level teaspoon",
-        mineral="mg",
-        use=SupplementFacts.Use.LAXATIVE,
-        salt_form="mg-sulfate-heptahydrate",
-        unit="level teaspoon (about 5 g)",
-        salt_mg_per_unit=5000,
-        elemental_mg_per_unit=495,
-        side_effects=MG_LAXATIVE + " Very bitter.",
-        reference="Epsom salt Drug Facts (DailyMed, Equate): magnesium 495 mg per teaspoon; "
-        "adults 2-4 level teaspoons in 8 oz water",
-        doses=(
-            Dose("1 level teaspoon", 1),
-            Dose("2 level teaspoons (lowest adult laxative dose)", 2),
-            Dose("4 level teaspoons (highest adult laxative dose)", 4),
-        ),
-        # USP magnesium sulfate, 100 %: nothing else in it.
-        sodium_mg=0,
-        calcium_mg=0,
-        phosphorus_mg=0,
-        arithmetic="495 mg / 0.099 ≈ 5.0 g of magnesium sulfate heptahydrate per teaspoon; "
-        "the label gives the magnesium, the 5 g is calculated.",
-    ),
-    SupplementRow(
-        slug="supp-mg-carbonate-500",
-        name="Magnesium carbonate 500 mg tablet",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-carbonate",
-        unit="tablet",
-        salt_mg_per_unit=500,
-        elemental_mg_per_unit=144,
-        side_effects=MG_DIARRHOEA,
-        reference="Representative strength [D]; magnesium calculated with 28.8 % (clinical.md §5)",
-        doses=_TABLETS,
-        design_choice=True,
-        arithmetic="500 mg × 0.288 = 144 mg magnesium.",
-    ),
-    SupplementRow(
-        slug="supp-mg-aspartate-500",
-        name="Magnesium aspartate 500 mg tablet",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-aspartate",
-        unit="tablet",
-        salt_mg_per_unit=500,
-        elemental_mg_per_unit=42.5,
-        side_effects=MG_GENTLE,
-        reference="Representative strength [D]; magnesium calculated with 8.5 % (clinical.md §5)",
-        doses=_TABLETS,
-        # Aspartate is an amino acid.
-        protein_g=None,
-        design_choice=True,
-        arithmetic="500 mg × 0.085 = 42.5 mg magnesium.",
-    ),
-    SupplementRow(
-        slug="supp-mg-gluconate-500",
-        name="Magnesium gluconate 500 mg tablet",
-        mineral="mg",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="mg-gluconate-dihydrate",
-        unit="tablet",
-        salt_mg_per_unit=500,
-        elemental_mg_per_unit=27,
-        side_effects=MG_DIARRHOEA,
-        reference="Magonate / Mag-G monograph: magnesium gluconate (dihydrate) 500 mg = "
-        "27 mg elemental magnesium",
-        doses=_TABLETS,
-        # Some brands (Magonate) add dibasic calcium phosphate: calcium and
-        # phosphorus stay unknown rather than 0.
-        arithmetic="500 mg × 0.054 (dihydrate) = 27 mg; the anhydrous salt (5.9 %) would give "
-        "29.3 mg.",
-    ),
-    # --- Potassium -------------------------------------------------------------
-    _kcl_er(8, 600, 313),
-    _kcl_er(10, 750, 391),
-    _kcl_er(15, 1125, 587),
-    _kcl_er(20, 1500, 782),
-    SupplementRow(
-        slug="supp-k-citrate-er-10",
-        name="Potassium citrate extended-release tablet, 10 mEq (Urocit-K)",
-        mineral="k",
-        use=SupplementFacts.Use.PRESCRIPTION,
-        salt_form="k-citrate-monohydrate",
-        unit="tablet",
-        salt_mg_per_unit=1080,
-        elemental_mg_per_unit=391,
-        side_effects=K_OTHER,
-        reference="Urocit-K prescribing information (DailyMed): tablets of 5, 10 and 15 mEq; "
-        "10 mEq = 1,080 mg potassium citrate",
-        doses=_TABLETS,
-        arithmetic="10 mEq = 10 mmol K × 39.1 mg = 391 mg. Check: 1,080 mg of the "
-        "monohydrate × 36.2 % = 391 mg (the anhydrous 38.3 % would give 414 mg, so the "
-        "label's weight is the monohydrate).",
-    ),
-    SupplementRow(
-        slug="supp-k-gluconate-99",
-        name="Potassium gluconate tablet, 99 mg potassium",
-        mineral="k",
-        use=SupplementFacts.Use.SUPPLEMENT,
-        salt_form="k-gluconate",
-        unit="tablet",
-        salt_mg_per_unit=593,
-        elemental_mg_per_unit=99,
-        side_effects=K_OTHER,
-        reference="Typical US over-the-counter label: 99 mg potassium per tablet [D]; salt "
-        "weight calculated with 16.7 % (clinical.md §5)",
-        doses=_TABLETS,
-        design_choice=True,
-        arithmetic="99 mg / 0.167 = 593 mg potassium gluconate.",
-    ),
-    SupplementRow(
-        slug="supp-k-bicarbonate-eff-25",
-        name="Potassium bicarbonate effervescent tablet, 25 mEq (Effer-K)",
-        mineral="k",
-        use=SupplementFacts.Use.PRESCRIPTION,
-        salt_form="k-bicarbonate",
-        unit="effervescent tablet",
-        salt_mg_per_unit=2500,
-        elemental_mg_per_unit=978,
-        side_effects=K_OTHER + " Dissolve fully in water before drinking.",
-        reference="Effer-K 25 mEq label: 2.5 g potassium bicarbonate and 2.1 g citric acid "
-        "give 25 mEq (978 mg) potassium as potassium citrate",
-        doses=(Dose("1 tablet", 1), Dose("2 tablets", 2)),
-        # 2.1 g of citric acid per tablet carries a few kcal.
-        energy_kcal=None,
-        arithmetic="25 mEq × 39.1 mg = 977.5 mg; 2,500 mg × 39.1 % = 977.5 mg.",
-    ),
-    # --- Salt substitutes (foods) ---------------------------------------------
-    SupplementRow(
-        slug="salt-sub-kcl",
-        name="Salt substitute, potassium chloride (sodium-free)",
-        mineral="k",
-        use=SupplementFacts.Use.SALT_SUBSTITUTE,
-        salt_form="k-chloride",
-        unit=_QUARTER_TSP,
-        salt_mg_per_unit=1400,
-        elemental_mg_per_unit=733.6,
-        side_effects=K_SALT,
-        reference="Calculated [D]: pure potassium chloride, 52.4 % K (clinical.md §5); "
-        "¼ teaspoon ≈ 1.4 g (see arithmetic)",
-        doses=_SALT_DOSES,
-        kind=Food.Kind.FOOD,
-        unit_grams=_QUARTER_TSP_GRAMS,
-        # Brands add fumaric acid, calcium phosphate or magnesium carbonate.
-        other_mineral_mg=None,
-        sodium_mg=0,
-        contains_kcl=True,
-        design_choice=True,
-        arithmetic=f"1.4 g × 52.4 % = 733.6 mg potassium. {_QUARTER_TSP_ARITHMETIC}",
-    ),
-    SupplementRow(
-        slug="salt-sub-kcl-two-thirds",
-        name="Reduced-sodium salt, two-thirds potassium chloride",
-        mineral="k",
-        use=SupplementFacts.Use.SALT_SUBSTITUTE,
-        salt_form="k-chloride",
-        unit=_QUARTER_TSP,
-        salt_mg_per_unit=924,
-        elemental_mg_per_unit=484.2,
-        side_effects=K_SALT,
-        reference="Calculated [D]: a blend of 66 % potassium chloride (52.4 % K) and 33 % "
-        "sodium chloride (39.3 % Na); ¼ teaspoon ≈ 1.4 g",
-        doses=_SALT_DOSES,
-        kind=Food.Kind.FOOD,
-        unit_grams=_QUARTER_TSP_GRAMS,
-        other_mineral_mg=None,
-        sodium_mg=round(1400 * 0.33 * NACL_SODIUM_SHARE, 1),
-        contains_kcl=True,
-        design_choice=True,
-        arithmetic="KCl 1.4 g × 66 % = 924 mg → × 52.4 % = 484.2 mg potassium; NaCl "
-        f"1.4 g × 33 % = 462 mg → × 39.3 % = 181.6 mg sodium. {_QUARTER_TSP_ARITHMETIC}",
-    ),
-    SupplementRow(
-        slug="salt-lite-half-kcl",
-        name="Lite salt, half sodium chloride and half potassium chloride",
-        mineral="k",
-        use=SupplementFacts.Use.SALT_SUBSTITUTE,
-        salt_form="k-chloride",
-        unit=_QUARTER_TSP,
-        salt_mg_per_unit=700,
-        elemental_mg_per_unit=366.8,
-        side_effects="Half the sodium of table salt, but each quarter teaspoon adds about 370 mg "
-        "potassium, a 'very high' serving in renal diet terms; risky with kidney disease or "
-        "K-raising drugs.",
-        reference="Calculated [D]: 50 % potassium chloride (52.4 % K), 50 % sodium chloride "
-        "(39.3 % Na); ¼ teaspoon ≈ 1.4 g. Morton Lite Salt's label: 350 mg K, 290 mg Na per ¼ tsp",
-        doses=_SALT_DOSES,
-        kind=Food.Kind.FOOD,
-        unit_grams=_QUARTER_TSP_GRAMS,
-        # Anti-caking agents such as magnesium carbonate and calcium silicate.
-        other_mineral_mg=None,
-        sodium_mg=round(700 * NACL_SODIUM_SHARE, 1),
-        contains_kcl=True,
-        design_choice=True,
-        arithmetic="KCl 700 mg × 52.4 % = 366.8 mg potassium; NaCl 700 mg × 39.3 % = "
-        f"275.1 mg sodium. {_QUARTER_TSP_ARITHMETIC}",
-    ),
-)
+@cache
+def load_products(path: Path = PRODUCTS_FILE) -> tuple[SupplementRow, ...]:
+    """The product catalogue, checked: a typo stops start-up with the file and row."""
+    side_effects = _texts(path, "side_effects")
+    references = _texts(path, "references")
+    table = section(path, "doses")
+    doses = {name: _doses(table, value, name) for name, value in table.values.items()}
+    products = tuple(
+        _product(row, side_effects, references, doses)
+        for row in rows(path, "products", label="slug")
+    )
+    unique(path, "product", [product.slug for product in products])
+    return products
+
+
+SUPPLEMENTS: tuple[SupplementRow, ...] = load_products()
 SUPPLEMENTS_BY_SLUG = {row.slug: row for row in SUPPLEMENTS}
+# The side effects of the forms that cause diarrhoea most often (the learn pages group them).
+MG_DIARRHOEA = _texts(PRODUCTS_FILE, "side_effects")["mg_diarrhoea"]
 
 
 def elemental_share(row: SupplementRow) -> float | None:

@@ -210,3 +210,30 @@ def test_a_catalogue_entry_citing_an_unknown_source_is_refused(tmp_path):
     path = broken(tmp_path, "warnings.toml", 'sources = ["fda_ppi"]', 'sources = ["fda"]')
     with pytest.raises(DataError, match=r"entries row 13 \(PPI_LOW_MG\): unknown source 'fda'"):
         catalogue.build(path)
+
+
+def test_a_product_naming_an_unknown_salt_form_is_refused(tmp_path):
+    from nutrition.supplements import load_products
+
+    path = broken(
+        tmp_path, "supplement_products.toml", 'salt_form = "mg-oxide"', 'salt_form = "mg-oxyde"'
+    )
+    with pytest.raises(DataError, match=r"products row 1 \(supp-mg-oxide-400\): 'salt_form'"):
+        load_products(path)
+
+
+def test_a_product_with_a_misspelt_key_is_refused(tmp_path):
+    from nutrition.supplements import load_products
+
+    path = broken(tmp_path, "supplement_products.toml", "doses = ", "dose = ")
+    with pytest.raises(DataError, match=r"products row 1 \(supp-mg-oxide-400\): unknown key dose"):
+        load_products(path)
+
+
+def test_the_salt_blends_sodium_is_their_sodium_chloride_times_its_share():
+    from nutrition.supplements import SUPPLEMENTS_BY_SLUG
+
+    blends = {"salt-sub-kcl-two-thirds": 1400 * 0.33, "salt-lite-half-kcl": 700}
+    for slug, nacl_mg in blends.items():
+        expected = round(nacl_mg * supplements.NACL_SODIUM_SHARE, 1)
+        assert SUPPLEMENTS_BY_SLUG[slug].sodium_mg == expected
