@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The day editor page and its totals partial with 10, 40 and 160 items.
+"""The day editor page with 10, 40 and 160 items.
 
     .venv/bin/python bench/bench_day_editor.py [--rounds 40]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
@@ -9,7 +9,7 @@ On a fresh database with the bundled foods, the owner (a CKD G4 profile on
 lisinopril, so renal limits and warnings are all worked out) has three days
 of 10, 40 and 160 items with household portions. Each round requests, in
 turn, /healthz (a minimal view through the same middleware and one SELECT)
-and both day views for every size, through Django's test client logged in as
+and the day editor for every size, through Django's test client logged in as
 the owner; interleaving them means a busy machine slows all of them alike,
 so the ratios to /healthz hold up better than the milliseconds. The query
 count of each view is printed too: it must not grow with the items.
@@ -23,7 +23,9 @@ import datetime as dt
 import harness
 
 SIZES = (10, 40, 160)
-VIEWS = ("planner:day_editor", "planner:day_totals")
+# The totals partial is gone: an edit answers with the meals and the totals together
+# (tests/test_day_editor_queries.py pins what each edit costs).
+VIEWS = ("planner:day_editor",)
 MEALS = ("breakfast", "lunch", "dinner", "snack")
 # Everyday foods with household portions (NDB numbers of the bundled SR24 data).
 NDBS = (
@@ -92,8 +94,7 @@ def measure(rounds: int) -> dict:
     owner, days = _build_days()
     client = Client()
     client.force_login(owner)
-    # The totals partial is fetched by htmx; the page by a normal navigation.
-    htmx = {"planner:day_totals": {"HX-Request": "true"}, "planner:day_editor": {}}
+    htmx = {"planner:day_editor": {}}  # a normal navigation
     targets = {"healthz": ("/healthz", {})}
     for view in VIEWS:
         for size in SIZES:

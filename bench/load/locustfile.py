@@ -4,8 +4,8 @@ EditorUser is a person at the day editor, as a browser with htmx would be:
 it logs in (its own account, plan and day, made beforehand by seed.py),
 opens its day, types into the inline food search (one request per pause in
 typing), adds a result with the form's CSRF token and one-time `key`,
-removes items it added, refreshes the totals after each change (the
-`day-changed` event), and now and then uses the public food search page
+removes items it added (each answer carries the meals and, out of band,
+the totals), and now and then uses the public food search page
 (its htmx partial) or the JSON API. HealthzUser only asks for /healthz,
 without pauses: the throughput ceiling of the same server.
 
@@ -89,7 +89,6 @@ LOGIN = "POST /accounts/login/"
 EDITOR = "GET /days/<id>/ (day editor)"
 INLINE_SEARCH = "GET /days/<id>/foods/?q= (htmx)"
 ADD = "POST /days/<id>/items/add/ (htmx)"
-TOTALS = "GET /days/<id>/totals/ (htmx)"
 DELETE = "POST /items/<id>/delete/ (htmx)"
 SEARCH_PAGE = "GET /foods/?q= (htmx)"
 API = "GET /api/foods/?q="
@@ -208,7 +207,6 @@ class EditorUser(FastHttpUser):
             if not _changed(response):
                 return
             self.items = _items(response.text)
-        self._refresh_totals()
 
     @task(3)
     def remove_food(self) -> None:
@@ -229,7 +227,6 @@ class EditorUser(FastHttpUser):
             if not _changed(response):
                 return
             self.items = _items(response.text)
-        self._refresh_totals()
 
     @task(2)
     def search_page(self) -> None:
@@ -262,16 +259,6 @@ class EditorUser(FastHttpUser):
                 text = response.text
             gevent.sleep(random.uniform(0.3, 0.8))
         return RESULT_FORM.findall(text)
-
-    def _refresh_totals(self) -> None:
-        with self.client.get(
-            f"{self.day_url}totals/",
-            headers=self._htmx_headers("totals"),
-            name=TOTALS,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200 or 'id="totals"' not in (response.text or ""):
-                response.failure(f"totals: {_status(response)}")
 
 
 class HealthzUser(FastHttpUser):
@@ -316,13 +303,13 @@ def _status(response) -> str:
 
 
 def _changed(response) -> bool:
-    """An add or remove answered with the meals partial and the day-changed event."""
+    """An add or remove answered with the meals and the totals out of band, in one response."""
     text = response.text or ""
     if response.status_code != 200:
         response.failure(_status(response))
         return False
-    if 'id="meals"' not in text or "day-changed" not in (response.headers.get("HX-Trigger") or ""):
-        response.failure("no meals partial or no day-changed event")
+    if 'id="meals"' not in text or 'hx-swap-oob="true"' not in text:
+        response.failure("no meals partial or no out-of-band totals")
         return False
     if "message-error" in text:
         error = re.search(r'message-error">([^<]+)<', text)
