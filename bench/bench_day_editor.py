@@ -123,10 +123,8 @@ def measure(rounds: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=40, help="measured rounds (default 40)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        harness.emit(measure(options.rounds))
+    options = harness.parse(parser, lambda options: measure(options.rounds))
+    if options is None:
         return
 
     print(

@@ -21,40 +21,7 @@ import harness
 
 TARGET_P95_MS = 30.0
 
-# What people type: single words, two-word refinements, and the word order of
-# the SR names ("rice brown") as well as of speech ("brown rice").
-QUERIES = (
-    "banana",
-    "spinach raw",
-    "potato baked",
-    "milk",
-    "chicken breast",
-    "almonds",
-    "lentils",
-    "salmon",
-    "yogurt",
-    "rice brown",
-    "brown rice",
-    "avocado",
-    "orange juice",
-    "bread whole wheat",
-    "beans black",
-    "oats",
-    "egg",
-    "apple",
-    "broccoli",
-    "tomato",
-    "cheese cheddar",
-    "pumpkin seeds",
-    "dark chocolate",
-    "quinoa",
-    "tofu",
-    "sweet potato",
-    "beef ground",
-    "coffee",
-    "peanut butter",
-    "magnesium",
-)
+QUERIES = harness.search_queries()
 
 
 def measure(repeat: int) -> dict:
@@ -108,10 +75,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="measured rounds (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a p95 misses target")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        harness.emit(measure(options.repeat))
+    options = harness.parse(parser, lambda options: measure(options.repeat))
+    if options is None:
         return
 
     print(

@@ -36,25 +36,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import harness
-from bench_search import QUERIES
 
 TARGET_P95_MS = 50.0
 SEED = 20261126
 # Worst cases for an index: a single letter (what search-as-you-type sends
 # first), a word in one name of five, a two-letter prefix, a common pair, and
 # a word found only inside other words (the pg_trgm / vocabulary step).
+QUERIES = harness.search_queries()
 AWKWARD_QUERIES = ("b", "raw", "ch", "beef raw", "fat free", "anana", "berry")
 SQLITE_SEARCH_TABLES = ("nutrition_food_fts", "nutrition_food_trigram")
 FIXTURE = harness.ROOT / "fixtures" / "usda_sr24_foods.csv.gz"
-NUTRIENTS = (
-    "energy_kcal",
-    "protein_g",
-    "magnesium_mg",
-    "potassium_mg",
-    "sodium_mg",
-    "phosphorus_mg",
-    "calcium_mg",
-)
 
 
 # -- synthetic foods ------------------------------------------------------------------------
@@ -69,6 +60,8 @@ class Template:
 
 
 def _templates() -> list[Template]:
+    from nutrition.models import NUTRIENT_FIELDS as NUTRIENTS
+
     with gzip.open(FIXTURE, "rt", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     templates = []
@@ -134,6 +127,7 @@ def add_synthetic_foods(target: int) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from nutrition.models import NUTRIENT_FIELDS as NUTRIENTS
     from nutrition.models import Food, FoodGroup
     from nutrition.text import normalize
 
@@ -345,10 +339,8 @@ def main() -> None:
     parser.add_argument("--foods", type=int, default=500_000, help="foods at scale (500000)")
     parser.add_argument("--repeat", type=int, default=5, help="measured rounds (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a p95 misses target")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        harness.emit(measure(options.foods, options.repeat))
+    options = harness.parse(parser, lambda options: measure(options.foods, options.repeat))
+    if options is None:
         return
 
     print(

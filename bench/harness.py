@@ -9,6 +9,7 @@ JSON line back. The project's own database (var/mgk.sqlite3) is never used.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -92,6 +93,23 @@ def run_child(script: str, label: str, database_url: str, args: list[str]) -> di
     if result.returncode:
         sys.exit(f"{label}: the benchmark failed\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def search_queries() -> tuple[str, ...]:
+    """The everyday food-search queries (bench/search_queries.txt)."""
+    text = (ROOT / "bench" / "search_queries.txt").read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def parse(parser: argparse.ArgumentParser, measure: Callable[[argparse.Namespace], dict]):
+    """The parent's options; in the child (`--child`) run `measure`, print its figures and
+    return None, so that main() returns."""
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        emit(measure(options))
+        return None
+    return options
 
 
 # -- child side -------------------------------------------------------------------------

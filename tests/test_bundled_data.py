@@ -23,33 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 JAR = Path(os.environ.get("SR24_JAR", "/usr/share/cronometer/usda_sr24.jar"))
 needs_jar = pytest.mark.skipif(not JAR.is_file(), reason=f"no SR24 jar at {JAR} (set SR24_JAR)")
 
-SR24_GROUPS = {
-    "01": "Dairy and Egg Products",
-    "02": "Spices and Herbs",
-    "03": "Baby Foods",
-    "04": "Fats and Oils",
-    "05": "Poultry Products",
-    "06": "Soups, Sauces, and Gravies",
-    "07": "Sausages and Luncheon Meats",
-    "08": "Breakfast Cereals",
-    "09": "Fruits and Fruit Juices",
-    "10": "Pork Products",
-    "11": "Vegetables and Vegetable Products",
-    "12": "Nut and Seed Products",
-    "13": "Beef Products",
-    "14": "Beverages",
-    "15": "Finfish and Shellfish Products",
-    "16": "Legumes and Legume Products",
-    "17": "Lamb, Veal, and Game Products",
-    "18": "Baked Products",
-    "19": "Sweets",
-    "20": "Cereal Grains and Pasta",
-    "21": "Fast Foods",
-    "22": "Meals, Entrees, and Side Dishes",
-    "25": "Snacks",
-    "35": "American Indian/Alaska Native Foods",
-    "36": "Restaurant Foods",
-}
+
+def builder() -> types.ModuleType:
+    if "build_sr24" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_sr24", ROOT / "tools/build_sr24.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["build_sr24"] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules["build_sr24"]
+
+
+# USDA's 25 food groups, as tools/build_sr24.py writes them into the fixture.
+SR24_GROUPS = builder().SR24_GROUPS
 
 # Values read from usda_sr24.jar (cronometer 0.9.9+dfsg1-1), per 100 g, in
 # NUTRIENT_FIELDS order: energy, protein, Mg, K, Na, P, Ca. None = not listed.
@@ -71,16 +57,6 @@ SAMPLES = {
     # NDB numbers outside their group's series: the group is USDA's, not the prefix.
     "43128": ("Chicken, meatless", "16", (224, 23.64, 17, 54, 709, 335, 35)),
 }
-
-
-def builder() -> types.ModuleType:
-    if "build_sr24" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("build_sr24", ROOT / "tools/build_sr24.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["build_sr24"] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["build_sr24"]
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +129,7 @@ def test_the_fixture_holds_every_current_sr24_food(bundled):
 
 def test_every_food_is_in_one_of_the_25_sr24_food_groups(bundled):
     groups, foods = bundled
+    assert len(groups) == 25
     assert groups == SR24_GROUPS
     assert {food.group for food in foods.values()} == set(SR24_GROUPS)
     # Series whose first two digits are not the group.

@@ -49,37 +49,13 @@ EXPECTED_USERS = int(os.environ.get("LOAD_USERS", "0"))
 DURATION = float(os.environ.get("LOAD_DURATION", "60"))
 SETTLE = float(os.environ.get("LOAD_SETTLE", "5"))
 
-# What people type into a food search (as in bench/bench_search.py): single
-# words, refinements, both word orders.
-QUERIES = (
-    "banana",
-    "spinach raw",
-    "potato baked",
-    "milk",
-    "chicken breast",
-    "almonds",
-    "lentils",
-    "salmon",
-    "yogurt",
-    "rice brown",
-    "brown rice",
-    "avocado",
-    "orange juice",
-    "bread whole wheat",
-    "beans black",
-    "oats",
-    "egg",
-    "apple",
-    "broccoli",
-    "tomato",
-    "cheese cheddar",
-    "pumpkin seeds",
-    "dark chocolate",
-    "quinoa",
-    "tofu",
-    "sweet potato",
-    "coffee",
-    "peanut butter",
+# What people type into a food search: the queries bench_search.py times.
+QUERIES = tuple(
+    line
+    for line in (Path(__file__).resolve().parent.parent / "search_queries.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line and not line.startswith("#")
 )
 MEALS = ("breakfast", "lunch", "dinner", "snack")
 
