@@ -26,6 +26,7 @@ from nutrition.curation.merge import check_merge, merge_foods, usage_count
 from nutrition.history import food_entries
 from nutrition.importers.fdc import FDCImportError
 from nutrition.models import (
+    NUTRIENT_FIELDS,
     Food,
     FoodGroup,
     FoodMerge,
@@ -121,57 +122,49 @@ class CuratorPrivacyMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class MissingMineralFilter(admin.SimpleListFilter):
+class OptionFilter(admin.SimpleListFilter):
+    """A list filter whose every option is one Q: (value, label, Q) in `options`
+    (not `choices`, which SimpleListFilter uses for its links)."""
+
+    options: tuple[tuple[str, str, Q], ...] = ()
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, label, _ in self.options]
+
+    def queryset(self, request, queryset):
+        for value, _, condition in self.options:
+            if self.value() == value:
+                return queryset.filter(condition)
+        return queryset
+
+
+class MissingMineralFilter(OptionFilter):
     title = "missing Mg or K"
     parameter_name = "missing"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("any", "Mg or K unknown"),
-            ("mg", "Mg unknown"),
-            ("k", "K unknown"),
-            ("none", "Both known"),
-        ]
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case "any":
-                return queryset.filter(Q(magnesium_mg__isnull=True) | Q(potassium_mg__isnull=True))
-            case "mg":
-                return queryset.filter(magnesium_mg__isnull=True)
-            case "k":
-                return queryset.filter(potassium_mg__isnull=True)
-            case "none":
-                return queryset.filter(magnesium_mg__isnull=False, potassium_mg__isnull=False)
-        return queryset
+    options = (
+        ("any", "Mg or K unknown", Q(magnesium_mg__isnull=True) | Q(potassium_mg__isnull=True)),
+        ("mg", "Mg unknown", Q(magnesium_mg__isnull=True)),
+        ("k", "K unknown", Q(potassium_mg__isnull=True)),
+        ("none", "Both known", Q(magnesium_mg__isnull=False, potassium_mg__isnull=False)),
+    )
 
 
-class CuratedFilter(admin.SimpleListFilter):
+class CuratedFilter(OptionFilter):
     title = "curated"
     parameter_name = "curated"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Changed by a curator"), ("no", "As loaded")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(curated_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(curated_at__isnull=True)
-        return queryset
+    options = (
+        ("yes", "Changed by a curator", Q(curated_at__isnull=False)),
+        ("no", "As loaded", Q(curated_at__isnull=True)),
+    )
 
 
-class ReviewFilter(admin.SimpleListFilter):
+class ReviewFilter(OptionFilter):
     title = "user foods"
     parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("pending", "Waiting for review"), ("approved", "Approved user foods")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("pending", "approved"):
-            return queryset.filter(review_status=self.value())
-        return queryset
+    options = (
+        ("pending", "Waiting for review", Q(review_status=Food.Review.PENDING)),
+        ("approved", "Approved user foods", Q(review_status=Food.Review.APPROVED)),
+    )
 
 
 class PortionInline(admin.TabularInline):
@@ -196,13 +189,7 @@ class FoodForm(forms.ModelForm):
             "kind",
             "source",
             "source_id",
-            "energy_kcal",
-            "protein_g",
-            "magnesium_mg",
-            "potassium_mg",
-            "sodium_mg",
-            "phosphorus_mg",
-            "calcium_mg",
+            *NUTRIENT_FIELDS,
             "contains_kcl",
             "verified",
         ]
@@ -264,16 +251,7 @@ class FoodAdmin(CuratorPrivacyMixin, SimpleHistoryAdmin):
         (
             "Per 100 g",
             {
-                "fields": (
-                    "energy_kcal",
-                    "protein_g",
-                    "magnesium_mg",
-                    "potassium_mg",
-                    "sodium_mg",
-                    "phosphorus_mg",
-                    "calcium_mg",
-                    "contains_kcl",
-                ),
+                "fields": (*NUTRIENT_FIELDS, "contains_kcl"),
                 "description": "Checked against physical ceilings: "
                 + "; ".join(f"{label} ≤ {limit}" for label, limit, _ in plausibility.ceiling_rows())
                 + ". Supplements are checked per unit instead.",

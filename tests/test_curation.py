@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nutrition.curation.merge import merge_foods
-from nutrition.models import Food, FoodMerge, Portion
+from nutrition.models import NUTRIENT_FIELDS, Food, FoodMerge, Portion
 from planner.intake import day_totals
 
 CHANGELIST = "admin:nutrition_food_changelist"
@@ -39,15 +39,7 @@ def _form_data(food: Food, **changes) -> dict:
         "contains_kcl": "on" if food.contains_kcl else "",
         "verified": "on" if food.verified else "",
     }
-    for name in (
-        "energy_kcal",
-        "protein_g",
-        "magnesium_mg",
-        "potassium_mg",
-        "sodium_mg",
-        "phosphorus_mg",
-        "calcium_mg",
-    ):
+    for name in NUTRIENT_FIELDS:
         value = getattr(food, name)
         data[name] = "" if value is None else value
     portions = list(food.portions.order_by("seq", "id"))

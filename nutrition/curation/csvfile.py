@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from config.spreadsheet import escape_cell, unescape_cell
 from nutrition import plausibility
-from nutrition.importers.tables import NUL, NUL_MESSAGE, RowError
+from nutrition.importers.tables import NUL, NUL_MESSAGE, RowError, record_starts
 from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, FoodMerge, Portion
 
 COLUMNS = (
@@ -142,22 +142,6 @@ def export_csv(foods: QuerySet[Food]) -> str:
 # -- parse --------------------------------------------------------------------------
 
 
-def _record_lines(text: str) -> list[int]:
-    """The line each CSV record starts on (header included); blank lines are skipped
-    as pandas skips them, and a quoted cell may span lines."""
-    starts, previous = [], 0
-    # newline="": a lone "\r" ends a record for pandas, so it must here too (else a 500).
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for record in reader:
-            if record:
-                starts.append(previous + 1)
-            previous = reader.line_num
-    except csv.Error:
-        pass  # a cell past csv's size limit: later records fall back to one line each
-    return starts
-
-
 def _float(text: str) -> float | None:
     try:
         value = float(text)
@@ -209,7 +193,7 @@ def parse_csv(content: bytes, filename: str) -> ParsedCsv:
         return parsed
 
     parsed.rows = len(frame)
-    starts = _record_lines(text)
+    starts = record_starts(io.StringIO(text, newline=""))
     seen: dict[tuple[str, str], int] = {}
     for index, row in enumerate(frame.itertuples(index=False)):
         line = starts[index + 1] if index + 1 < len(starts) else index + 2

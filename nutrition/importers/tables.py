@@ -9,7 +9,7 @@ raised together as one exception.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -143,19 +143,25 @@ class ErrorLog:
 
 
 def record_lines(path: Path) -> list[int]:
-    """The line on which each CSV record starts, header included; blank lines are skipped
-    as pandas skips them."""
-    starts: list[int] = []
+    """The line on which each CSV record of the file starts (see `record_starts`)."""
     with path.open(newline="", encoding=ENCODING) as handle:
-        reader = csv.reader(handle)
-        previous = 0
-        try:
-            for record in reader:
-                if record:
-                    starts.append(previous + 1)
-                previous = reader.line_num
-        except csv.Error:
-            pass  # a cell past csv's size limit: later records fall back to one line each
+        return record_starts(handle)
+
+
+def record_starts(lines: Iterable[str]) -> list[int]:
+    """The line on which each CSV record starts, header included; blank lines are skipped
+    as pandas skips them, and a quoted cell may span lines. `lines` must be opened with
+    newline="": a lone "\r" ends a record for pandas, so it must here too."""
+    starts: list[int] = []
+    reader = csv.reader(lines)
+    previous = 0
+    try:
+        for record in reader:
+            if record:
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error:
+        pass  # a cell past csv's size limit: later records fall back to one line each
     return starts
 
 
