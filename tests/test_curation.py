@@ -11,6 +11,7 @@ from django.urls import reverse
 from nutrition.curation.merge import merge_foods
 from nutrition.models import NUTRIENT_FIELDS, Food, FoodMerge, Portion
 from planner.intake import day_totals
+from tests.helpers import BANANA
 
 CHANGELIST = "admin:nutrition_food_changelist"
 
@@ -19,13 +20,7 @@ CHANGELIST = "admin:nutrition_food_changelist"
 def banana(food):
     return food(
         "Bananas, raw",
-        energy_kcal=89,
-        protein_g=1.09,
-        magnesium_mg=27,
-        potassium_mg=358,
-        sodium_mg=1,
-        phosphorus_mg=22,
-        calcium_mg=5,
+        **BANANA,
         portions=[("1 cup, mashed", 225), ("1 medium", 118)],
     )
 

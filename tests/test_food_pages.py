@@ -3,18 +3,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.helpers import SPINACH
+
 
 @pytest.fixture
 def spinach(food, food_group):
     return food(
         "Spinach, raw",
-        energy_kcal=23,
-        protein_g=2.86,
-        magnesium_mg=79,
-        potassium_mg=558,
-        sodium_mg=79,
-        phosphorus_mg=49,
-        calcium_mg=99,
+        **SPINACH,
         portions=[("1 cup", 30), ("1 bunch", 340)],
     )
 

@@ -15,6 +15,7 @@ from planner import chart, exports, week
 from planner.access import profile_for
 from planner.models import MealItem, Plan, PlanDay, Profile
 from planner.targets import resolve
+from tests.helpers import BANANA, SPINACH
 
 URL_NAMES = ("planner:plan_week", "planner:plan_export_csv", "planner:plan_export_json")
 
@@ -39,24 +40,12 @@ def foods(food, food_group):
     return {
         "spinach": food(
             "Spinach, raw",
-            energy_kcal=23,
-            protein_g=2.86,
-            magnesium_mg=79,
-            potassium_mg=558,
-            sodium_mg=79,
-            phosphorus_mg=49,
-            calcium_mg=99,
+            **SPINACH,
             portions=[("1 cup", 30)],
         ),
         "banana": food(
             "Banana, raw",
-            energy_kcal=89,
-            protein_g=1.09,
-            magnesium_mg=27,
-            potassium_mg=358,
-            sodium_mg=1,
-            phosphorus_mg=22,
-            calcium_mg=5,
+            **BANANA,
         ),
         # Known magnesium, unknown potassium and everything else.
         "mystery": food("Mystery stew", magnesium_mg=50),
