@@ -6,7 +6,7 @@
 - Anyone else gets 404: a plan's existence is not revealed.
 - Someone who may see but not change gets 403 on writes (a dietitian's
   template is only ever changed by that dietitian).
-- Share links give read-only access without an account (planner.sharing).
+- Share links give read-only access without an account (planner.sharing.views).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
-from planner.comments import unread_count
+from planner.comments.views import unread_count
 
 
 class UnreadComments:

@@ -583,7 +583,7 @@ class ShareLink(models.Model):
     label = models.CharField("who it is for", max_length=120, blank=True)
     show_name = models.BooleanField("show the plan owner's name", default=False)
     # Off by default: what a link shows beyond the meals is the sharer's choice
-    # (planner.public_report decides what each option lets through).
+    # (planner.sharing.report decides what each option lets through).
     show_targets = models.BooleanField("show targets and warnings", default=False)
     show_notes = models.BooleanField("show the plan's notes", default=False)
 

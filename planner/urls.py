@@ -2,16 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from planner import (
-    care_views,
-    comments,
-    learn_views,
-    pdf,
-    profile_views,
-    sharing,
-    views,
-    week_views,
-)
+from planner import views
+from planner.care import views as care_views
+from planner.comments import views as comments
+from planner.learn import views as learn_views
+from planner.profile import views as profile_views
+from planner.reports import pdf
+from planner.reports import views as week_views
+from planner.sharing import views as sharing
 
 app_name = "planner"
 

@@ -60,7 +60,7 @@ def _redirect_or_client(request: HttpRequest, url: str) -> HttpResponse:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    # A dietitian's templates live on their own page (planner.care_views).
+    # A dietitian's templates live on their own page (planner.care.views).
     plans = (
         Plan.objects.filter(owner=request.user, is_template=False)
         .select_related("author")

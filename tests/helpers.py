@@ -10,7 +10,7 @@ from django.utils import timezone
 
 def linked(dietitian, client, **fields):
     """An active care link: from now on the dietitian looks after the client."""
-    from planner import care
+    from planner.care import logic as care
     from planner.models import CareLink
 
     fields = {
@@ -25,7 +25,7 @@ def linked(dietitian, client, **fields):
 def make_link(plan, user, *, days: int = 14, **extra):
     """A share link for the plan, made by `user`, expiring in `days` days."""
     from planner.models import ShareLink
-    from planner.sharing import new_token
+    from planner.sharing.views import new_token
 
     return ShareLink.objects.create(
         plan=plan,

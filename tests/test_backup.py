@@ -27,7 +27,8 @@ from django.utils import timezone
 from accounts.roles import DIETITIANS_GROUP, curators_group
 from config import backup
 from nutrition.models import Food, FoodMerge, Portion, SupplementFacts
-from planner import care, history
+from planner import history
+from planner.care import logic as care
 from planner.models import (
     CareLink,
     Comment,

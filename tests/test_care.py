@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import grant_dietitian
-from planner import care
+from planner.care import logic as care
 from planner.models import (
     CareLink,
     CustomTarget,

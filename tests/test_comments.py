@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from planner.comments import unread_count
+from planner.comments.views import unread_count
 from planner.models import CareLink, Comment, CommentRead, MealItem
 from tests.helpers import linked
 
@@ -410,7 +410,7 @@ def test_a_comment_on_an_item_removed_meanwhile_stays_on_the_day(
 ):
     from django.test import RequestFactory
 
-    from planner.comments import CommentForm, Thread, _save
+    from planner.comments.views import CommentForm, Thread, _save
 
     owner = make_user("ida")
     plan = plan_for(owner)

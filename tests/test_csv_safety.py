@@ -91,7 +91,7 @@ def test_an_export_with_formula_like_names_imports_back_unchanged(curator_client
 
 
 def test_the_plan_export_uses_the_shared_rule():
-    from planner import exports
+    from planner.reports import exports
 
     assert not hasattr(exports, "_FORMULA_START")
     assert exports._cell("\tTab") == "'\tTab"

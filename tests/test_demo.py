@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from nutrition.models import Food
 from nutrition.sr24 import FIXTURE_DIR, FOODS_FILE, GROUPS_FILE, PORTIONS_FILE, load_foods
-from planner.demo import PEOPLE, needed_foods
+from planner.demo.loader import PEOPLE, needed_foods
 from planner.intake import totals_for_days
 from planner.models import MEAL_ORDER, MealItem, Plan, PlanDay, Profile
 from tests.conftest import PASSWORD
@@ -232,7 +232,8 @@ def test_demo_logins_says_so_when_there_is_no_demo(db):
 
 
 def test_the_demo_dietitian_looks_after_both_demo_people(debug, demo_foods, client):
-    from planner import access, demo_care
+    from planner import access
+    from planner.demo import care as demo_care
     from planner.models import CareLink, Comment, CustomTarget, ShareLink
 
     _load()
@@ -265,7 +266,7 @@ def test_a_second_run_adds_no_second_link_comment_or_share(debug, demo_foods):
 
 
 def test_demo_logins_include_the_dietitian(debug, demo_foods):
-    from planner import demo_care
+    from planner.demo import care as demo_care
 
     _load()
     out = StringIO()

@@ -1,4 +1,4 @@
-"""The demo's data files (fixtures/demo/*.toml) and how planner.demo reads them."""
+"""The demo's data files (fixtures/demo/*.toml) and how planner.demo.loader reads them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.demo import DEMO_DIR, DemoError, read_people
+from planner.demo.loader import DEMO_DIR, DemoError, read_people
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from planner import care, week
 from planner.access import profile_for
 from planner.assessment import Owner, assess_days
-from planner.pdf import build_report
+from planner.care import logic as care
+from planner.reports import week
+from planner.reports.pdf import build_report
 from tests.helpers import linked
 
 

@@ -140,7 +140,7 @@ def test_the_print_view_shows_the_report(client, patient, plan):
 
 
 def test_report_warnings_do_not_end_on_an_introduction_to_left_out_suggestions(patient, plan):
-    from planner.pdf import build_report
+    from planner.reports.pdf import build_report
 
     warnings = [w for day in build_report(plan).days for w in day.warnings]
     below = [w for w in warnings if w.code == "MG_BELOW_TARGET"]

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from planner import care
+from planner.care import logic as care
 from planner.models import HistoryEvent, MealItem, Plan, PlanDay, next_position
 from tests.helpers import linked
 

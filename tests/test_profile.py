@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from planner.models import CustomTarget, Profile, ProfileMedicine
-from planner.profile_forms import egfr_status_note, serum_mg_range_in, years_before
+from planner.profile.forms import egfr_status_note, serum_mg_range_in, years_before
 
 PROFILE_URL = "/profile/"
 HTMX = {"HX-Request": "true"}

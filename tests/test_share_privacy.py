@@ -1,4 +1,4 @@
-"""What a share link lets out: the allow-list of planner.public_report, on every surface.
+"""What a share link lets out: the allow-list of planner.sharing.report, on every surface.
 
 The plan's owner has every sensitive field filled; for each combination of
 the share options, the page, its print view and its PDF must show none of it.
@@ -178,7 +178,7 @@ def test_a_shared_target_reads_as_set_for_this_person(client, plan, owner):
 
 
 def test_warnings_about_the_person_rather_than_the_plan_are_never_shared(client, plan, owner):
-    from planner.public_report import build_public_report
+    from planner.sharing.report import build_public_report
 
     link = make_link(plan, owner, show_targets=True)
     codes = {w.code for day in build_public_report(link).days for w in day.warnings}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from planner.access import profile_for
 from planner.models import CareLink, Comment, HistoryEvent, ProfileMedicine, ShareLink
-from planner.sharing import find
+from planner.sharing.views import find
 from tests.helpers import linked, make_link
 
 # --- fixtures -------------------------------------------------------------------------------

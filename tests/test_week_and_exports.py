@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from planner import chart, exports, week
 from planner.access import profile_for
 from planner.models import MealItem, Plan, PlanDay, Profile
+from planner.reports import chart, exports, week
 from planner.targets import resolve
 from tests.helpers import BANANA, SPINACH
 

@@ -5,7 +5,7 @@
 
 Migrates, loads the bundled foods (nutrition.sr24.load_foods), collects the
 static files, creates N people in bulk, then runs ANALYZE (unless
---no-analyze). Each person copies one of the two demo people (planner.demo):
+--no-analyze). Each person copies one of the two demo people (planner.demo.loader):
 the CKD G4 profile on lisinopril (renal potassium limit, warnings) or the one
 on furosemide, with the demo's week of meals as their own plan. Everyone
 shares one password hash, hashed once with the production hasher, so
@@ -31,7 +31,7 @@ def seed(users: int) -> list[dict]:
     from django.db import transaction
 
     from nutrition.models import Food, Portion
-    from planner.demo import PEOPLE, needed_foods
+    from planner.demo.loader import PEOPLE, needed_foods
     from planner.models import MealItem, Plan, PlanDay, Profile, ProfileMedicine
 
     keys = needed_foods(PEOPLE)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django import template
 
-from planner import access, care
+from planner import access
+from planner.care import logic as care
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.models import Profile, ProfileMedicine
-from planner.profile_forms import years_before
+from planner.profile.forms import years_before
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.conftest import PASSWORD
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from planner import demo_care
-from planner.demo import DEMO_EMAIL_DOMAIN, PEOPLE, login_lines
+from planner.demo import care as demo_care
+from planner.demo.loader import DEMO_EMAIL_DOMAIN, PEOPLE, login_lines
 
 
 class Command(BaseCommand):

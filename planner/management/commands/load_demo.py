@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from planner.demo import DemoError, load_demo
-from planner.demo_care import load_demo_care
+from planner.demo.care import load_demo_care
+from planner.demo.loader import DemoError, load_demo
 
 
 class Command(BaseCommand):

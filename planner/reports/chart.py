@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from nutrition.templatetags.nutrients import format_amount
-from planner.week import FOOD_MG, SUPPLEMENT_MG, Cell, Row, Week
+from planner.reports.week import FOOD_MG, SUPPLEMENT_MG, Cell, Row, Week
 
 # Geometry in SVG user units. The chart is drawn narrow (400) so that on a
 # phone, where it shrinks to ~320 px, the 14-unit text is still ~11 px.

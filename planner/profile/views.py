@@ -28,7 +28,7 @@ from clinical import targets as dri
 from planner import targets as planner_targets
 from planner.access import profile_for
 from planner.models import Nutrient, Profile, ProfileMedicine
-from planner.profile_forms import (
+from planner.profile.forms import (
     MedicineAddForm,
     MedicineRemoveForm,
     MedicineSearchForm,
@@ -36,7 +36,7 @@ from planner.profile_forms import (
     egfr_status_note,
 )
 
-TEMPLATE = "planner/profile.html"
+TEMPLATE = "planner/profile/profile.html"
 MAX_MEDICINE_RESULTS = 8
 # Sent after medicines change, so the targets section (whose potassium limit
 # depends on them) refreshes itself.
@@ -338,7 +338,7 @@ def _medicine_response(
         "medicine_message_level": level,
         "focus_list": focus_list,
     }
-    response = render(request, "planner/profile_medicine_update.html", context)
+    response = render(request, "planner/profile/medicine_update.html", context)
     if changed:
         trigger_client_event(response, PROFILE_CHANGED_EVENT)
     return response

@@ -6,7 +6,7 @@ never a primary key) in fixtures/demo/foods.toml. This module reads them and
 loads them. Loading creates what is missing and touches nothing that exists (a
 demo plan someone has edited stays as it is); `reset=True` puts the accounts,
 profiles and plans back as the files define them. The demo dietitian follows
-(planner.demo_care, fixtures/demo/dietitian.toml).
+(planner.demo.care, fixtures/demo/dietitian.toml).
 """
 
 from __future__ import annotations

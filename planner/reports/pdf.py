@@ -9,7 +9,7 @@ Two audiences:
 - `private`: the owner or their dietitian, signed in. The owner's display
   name, the plan's notes and the dietitian's comments (comments on the plan
   by anyone but the owner) are included: "the dietitian's notes".
-- `public`: a share link. `planner.public_report` builds it from an
+- `public`: a share link. `planner.sharing.report` builds it from an
   allow-list: the meals and totals always, the rest only as the sharer
   chose, and never anything from the owner's profile, comments or history.
 
@@ -42,10 +42,10 @@ from nutrition.templatetags.nutrients import format_amount
 from planner import warnings as warning_rules
 from planner.access import get_plan_for
 from planner.assessment import DayAssessment, Owner, assess_days
-from planner.exports import filename
 from planner.history import actor_name
 from planner.intake import DayTotals, totals_for_days
 from planner.models import MEAL_ORDER, Comment, Meal, MealItem, Plan, PlanDay
+from planner.reports.exports import filename
 from planner.summary import TotalRow, rows_for
 from planner.targets import ProfileTargets
 
@@ -204,7 +204,7 @@ def report_days(plan: Plan, owner: Owner | None, shape: Shape | None = None) -> 
 def build_report(plan: Plan) -> Report:
     """The report for the signed-in owner or their dietitian: everything, comments included.
 
-    A share link's report is `planner.public_report.build_public_report`.
+    A share link's report is `planner.sharing.report.build_public_report`.
     """
     owner = Owner.of(plan.owner_id)
 
@@ -520,6 +520,6 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     report = build_report(plan)
     return render(
         request,
-        "planner/print_plan.html",
+        "planner/reports/print_plan.html",
         {"plan": plan, "report": report, "pdf_url": reverse("planner:plan_pdf", args=[plan.pk])},
     )

@@ -33,13 +33,16 @@ from planner.assessment import DayAssessment, Owner
 from planner.history import actor_name
 from planner.intake import DayTotals
 from planner.models import MealItem, ShareLink
-from planner.pdf import Report, report_days
+from planner.reports.pdf import Report, report_days
 from planner.summary import rows_for
 from planner.targets import NutrientTarget, ProfileTargets
 
 SET_FOR_THIS_PERSON = "set for this person"
 PUBLIC_TARGET_SOURCE = "Set for this person; where it comes from is not shared."
-NKF_CLASSES = "Potassium content per serving: NKF food lists (more than 200 mg is high)"
+NKF_CLASSES = (
+    "Potassium content per serving: NKF food lists "
+    f"(more than {HIGH_POTASSIUM_ITEM_MG:,.0f} mg is high)"
+)
 HUANG_KUO = warning_rules.HUANG_KUO
 MG_UL_SOURCE = (
     "Tolerable Upper Intake Level for supplemental magnesium: Institute of Medicine, "

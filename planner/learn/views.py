@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clinical import catalogue
-from planner import learn
+from planner.learn import facts as learn
 
 
 def _render(request: HttpRequest, template: str, **context) -> HttpResponse:

@@ -1,9 +1,9 @@
 """The demo dietitian (fixtures/demo/dietitian.toml): linked demo clients, a custom
 target, comments and a share link.
 
-Runs after planner.demo has created the demo people (load_demo calls both).
+Runs after planner.demo.loader has created the demo people (load_demo calls both).
 Idempotent like the rest of the demo: what exists is left alone. Uses the same
-domain functions as the app (planner.care), so the demo's links, targets and
+domain functions as the app (planner.care.logic), so the demo's links, targets and
 history look exactly like ones made through the pages.
 """
 
@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import grant_dietitian
-from planner import care, history
-from planner.demo import DEMO_EMAIL_DOMAIN, DemoError, read_toml
+from planner import history
+from planner.care import logic as care
+from planner.demo.loader import DEMO_EMAIL_DOMAIN, DemoError, read_toml
 from planner.models import CareLink, Comment, CustomTarget, Plan, ShareLink
 
 DIETITIAN = read_toml("dietitian.toml")

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from planner import chart, exports, week
 from planner.access import get_plan_for
 from planner.assessment import Owner, assess_days, viewer_unit
+from planner.reports import chart, exports, week
 
 
 @login_required
@@ -34,7 +34,7 @@ def plan_week(request: HttpRequest, pk: int) -> HttpResponse:
     day_warnings = {day_id: a.warnings for day_id, a in assessed.items()}
     return render(
         request,
-        "planner/week.html",
+        "planner/reports/week.html",
         {
             "plan": plan,
             "week": the_week,

@@ -7,7 +7,7 @@ Dr Lee") and shows the owner's display name only if asked. The token is
 any time, and creating or withdrawing one is recorded in the history.
 
 The public page `/share/<token>/`, its print view and its PDF show what
-`planner.public_report` allows: the meals and totals always; the owner's
+`planner.sharing.report` allows: the meals and totals always; the owner's
 name, the targets and warnings, and the plan's notes only when the sharer
 ticked them; never the profile, comments or history. It has no form and
 sets no cookie; it is sent with `Referrer-Policy: no-referrer` (the token must not leak to sites it
@@ -40,8 +40,8 @@ from planner import history
 from planner.access import get_plan_for
 from planner.history import actor_name
 from planner.models import Plan, ShareLink
-from planner.pdf import pdf_response
-from planner.public_report import ALWAYS_SHOWN, NEVER_SHOWN, ShareOptions, build_public_report
+from planner.reports.pdf import pdf_response
+from planner.sharing.report import ALWAYS_SHOWN, NEVER_SHOWN, ShareOptions, build_public_report
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
@@ -153,7 +153,7 @@ def _section(
         "always_shown": ALWAYS_SHOWN,
         "never_shown": NEVER_SHOWN,
     }
-    template = "planner/share.html"
+    template = "planner/sharing/share.html"
     if request.htmx:
         template += "#shares"
     return render(request, template, context, status=status)
@@ -256,7 +256,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 def _gone(request: HttpRequest, status: str) -> HttpResponse:
-    return _public(render(request, "planner/share_gone.html", {"status": status}, status=404))
+    return _public(render(request, "planner/sharing/gone.html", {"status": status}, status=404))
 
 
 def _page(request: HttpRequest, token: str, template: str) -> HttpResponse:
@@ -277,12 +277,12 @@ def _page(request: HttpRequest, token: str, template: str) -> HttpResponse:
 
 @require_GET
 def share_page(request: HttpRequest, token: str) -> HttpResponse:
-    return _page(request, token, "planner/share_page.html")
+    return _page(request, token, "planner/sharing/page.html")
 
 
 @require_GET
 def share_print(request: HttpRequest, token: str) -> HttpResponse:
-    return _page(request, token, "planner/share_print.html")
+    return _page(request, token, "planner/sharing/print.html")
 
 
 @require_GET

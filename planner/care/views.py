@@ -30,8 +30,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinical import medicines as catalogue
 from config import mail
 from config.forms import form_errors
-from planner import access, care, history
-from planner.care_forms import (
+from planner import access, history
+from planner.care import logic as care
+from planner.care.forms import (
     CustomTargetForm,
     InviteForm,
     PlanNameForm,
