@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 
 def safe_path(request: HttpRequest, target: str) -> str:
@@ -15,3 +17,11 @@ def safe_path(request: HttpRequest, target: str) -> str:
     ):
         return target
     return ""
+
+
+def redirect_after(request: HttpRequest, url: str) -> HttpResponse:
+    """After a write: htmx is told to load `url` as a whole page; a plain form POST is
+    redirected there."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

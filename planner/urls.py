@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from planner import views
 from planner.care import views as care_views
 from planner.comments import views as comments
+from planner.days import views as day_views
 from planner.learn import views as learn_views
+from planner.plans import views
 from planner.profile import views as profile_views
 from planner.reports import pdf
 from planner.reports import views as week_views
@@ -21,20 +22,20 @@ urlpatterns = [
     path("plans/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
     path("plans/<int:pk>/duplicate/", views.plan_duplicate, name="plan_duplicate"),
     path("plans/<int:pk>/days/add/", views.day_add, name="day_add"),
-    path("days/<int:pk>/", views.day_editor, name="day_editor"),
-    path("days/<int:pk>/foods/", views.day_food_search, name="day_food_search"),
-    path("days/<int:pk>/items/add/", views.item_add, name="item_add"),
-    path("days/<int:pk>/undo/", views.item_undo, name="item_undo"),
-    path("days/<int:pk>/copy/", views.day_copy, name="day_copy"),
-    path("days/<int:pk>/move/", views.day_move, name="day_move"),
-    path("days/<int:pk>/rename/", views.day_rename, name="day_rename"),
-    path("days/<int:pk>/delete/", views.day_delete, name="day_delete"),
-    path("days/<int:pk>/copy-meal/", views.meal_copy, name="meal_copy"),
-    path("unit/", views.unit_set, name="unit_set"),
-    path("items/<int:pk>/update/", views.item_update, name="item_update"),
-    path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
-    path("items/<int:pk>/swaps/", views.item_swaps, name="item_swaps"),
-    path("items/<int:pk>/swap/", views.item_swap, name="item_swap"),
+    path("days/<int:pk>/", day_views.day_editor, name="day_editor"),
+    path("days/<int:pk>/foods/", day_views.day_food_search, name="day_food_search"),
+    path("days/<int:pk>/items/add/", day_views.item_add, name="item_add"),
+    path("days/<int:pk>/undo/", day_views.item_undo, name="item_undo"),
+    path("days/<int:pk>/copy/", day_views.day_copy, name="day_copy"),
+    path("days/<int:pk>/move/", day_views.day_move, name="day_move"),
+    path("days/<int:pk>/rename/", day_views.day_rename, name="day_rename"),
+    path("days/<int:pk>/delete/", day_views.day_delete, name="day_delete"),
+    path("days/<int:pk>/copy-meal/", day_views.meal_copy, name="meal_copy"),
+    path("unit/", day_views.unit_set, name="unit_set"),
+    path("items/<int:pk>/update/", day_views.item_update, name="item_update"),
+    path("items/<int:pk>/delete/", day_views.item_delete, name="item_delete"),
+    path("items/<int:pk>/swaps/", day_views.item_swaps, name="item_swaps"),
+    path("items/<int:pk>/swap/", day_views.item_swap, name="item_swap"),
 ]
 
 # The profile page (issue 4). No profile id in these URLs: each works on the

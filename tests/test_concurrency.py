@@ -491,7 +491,7 @@ def meanwhile_after_reading_the_item(monkeypatch, meanwhile: Callable[[], None])
     That is the window in which another session's request can commit before this
     one writes: the interleaving that overlapping threads hit only some of the time.
     """
-    from planner import views
+    from planner.days import views
 
     real = views.get_item_for
 
@@ -549,7 +549,7 @@ def test_swapping_an_item_another_session_just_removed_does_not_bring_it_back(
 def test_removing_an_item_in_two_tabs_logs_one_removal_and_offers_one_undo(
     patient, foods, day, item, monkeypatch
 ):
-    from planner.views import UNDO_SESSION_KEY
+    from planner.days.views import UNDO_SESSION_KEY
 
     doomed = item(day, foods[0], grams=30)
     first, second = session_for(patient), session_for(patient)

@@ -188,7 +188,7 @@ def _render_thread(
         "form": form or CommentForm(),
         "note": note,
     }
-    template = "planner/comments.html"
+    template = "planner/comments/comments.html"
     if request.htmx:
         template += "#thread"
     return render(request, template, context, status=status)
@@ -269,7 +269,7 @@ def day_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _item_form(
     request: HttpRequest, item: MealItem, form: CommentForm, status: int = 200
 ) -> HttpResponse:
-    template = "planner/comments_item.html"
+    template = "planner/comments/item.html"
     if request.htmx:
         template += "#item-form"
     context = {
@@ -310,7 +310,7 @@ def item_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         # The form gives way to a short note; the day's thread refreshes on the event.
         response = render(
             request,
-            "planner/comments_item.html#item-posted",
+            "planner/comments/item.html#item-posted",
             {"item": item, "label": item_label(item)},
         )
         return trigger_client_event(response, COMMENTS_CHANGED)
@@ -335,7 +335,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     for comment in recent:
         comment.role = author_role(comment, comment.plan)
         comment.author_name = actor_name(comment.author)
-    return render(request, "planner/comments_inbox.html", {"comments": recent})
+    return render(request, "planner/comments/inbox.html", {"comments": recent})
 
 
 @login_required

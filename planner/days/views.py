@@ -1,4 +1,4 @@
-"""Plans, days and the day editor.
+"""The day editor and what is done to a day and its items.
 
 The day editor is one page with named partials: the meals, the totals and
 the inline food search. The page and every edit read the day through one
@@ -16,154 +16,34 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from config.forms import form_errors
-from config.redirects import safe_path
+from config.redirects import redirect_after, safe_path
 from nutrition.models import Food, Portion
 from nutrition.search import search_foods
 from planner import history, intake
-from planner.access import get_day_for, get_item_for, get_plan_for, profile_for
+from planner.access import get_day_for, get_item_for, profile_for
 from planner.assessment import Owner, assess_day
-from planner.forms import (
+from planner.days.forms import (
     AddItemForm,
     AmountForm,
     CopyMealForm,
     DayNameForm,
     MoveDayForm,
-    PlanForm,
     UnitForm,
 )
-from planner.models import MEAL_ORDER, Meal, MealItem, Plan, PlanDay, Profile
+from planner.days.swaps import ENERGY_BAND, MAX_K_SHARE, lower_potassium_swaps
+from planner.models import MEAL_ORDER, Meal, MealItem, PlanDay, Profile
 from planner.summary import rows_for
-from planner.swaps import ENERGY_BAND, MAX_K_SHARE, lower_potassium_swaps
 
 UNDO_SESSION_KEY = "planner_undo"
 UNDO_KEEP = 10
-
-
-def _redirect_or_client(request: HttpRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
-# --- plans ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
-    # A dietitian's templates live on their own page (planner.care.views).
-    plans = (
-        Plan.objects.filter(owner=request.user, is_template=False)
-        .select_related("author")
-        .annotate(day_count=Count("days", distinct=True))
-    )
-    return render(request, "planner/plan_list.html", {"plans": plans, "form": PlanForm()})
-
-
-@login_required
-@require_POST
-def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST)
-    if not form.is_valid():
-        plans = Plan.objects.filter(owner=request.user, is_template=False).annotate(
-            day_count=Count("days")
-        )
-        return render(request, "planner/plan_list.html", {"plans": plans, "form": form}, status=400)
-    plan = Plan.objects.create_plan(request.user, request.user, form.cleaned_data["name"])
-    messages.success(request, f"Plan “{plan.name}” created with its first day.")
-    return redirect(plan.days.first().get_absolute_url())
-
-
-def _days_with_totals(plan: Plan) -> list[tuple[PlanDay, intake.DayTotals]]:
-    days = list(plan.days.annotate(item_count=Count("items")))
-    totals = intake.totals_for_days(d.id for d in days)
-    return [(day, totals[day.id]) for day in days]
-
-
-@login_required
-@require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk)
-    return render(
-        request,
-        "planner/plan_detail.html",
-        {"plan": plan, "days": _days_with_totals(plan), "rename_form": PlanForm(instance=plan)},
-    )
-
-
-@login_required
-@require_POST
-def plan_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk, write=True)
-    old_name = plan.name
-    form = PlanForm(request.POST, instance=plan)
-    if form.is_valid():
-        with transaction.atomic():
-            form.save()
-            history.record(
-                request.user,
-                plan.owner,
-                "plan-renamed",
-                f"Renamed plan “{old_name}” to “{plan.name}”",
-                plan,
-            )
-        messages.success(request, "Plan renamed.")
-    else:
-        for error in form_errors(form):
-            messages.error(request, error)
-    return redirect(plan.get_absolute_url())
-
-
-@login_required
-@require_POST
-def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk, write=True)
-    name = plan.name
-    with transaction.atomic():
-        plan.lock(days=True)
-        history.record(request.user, plan.owner, "plan-deleted", f"Deleted plan “{name}”")
-        plan.delete()
-    messages.success(request, f"Plan “{name}” deleted.")
-    return _redirect_or_client(request, reverse("planner:plan_list"))
-
-
-@login_required
-@require_POST
-def plan_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk)
-    with transaction.atomic():
-        # The copy stays with the plan's owner, whoever makes it.
-        name = f"Copy of {plan.name}"[:120]
-        copy = plan.copy(plan.owner, request.user, name, is_template=plan.is_template)
-        history.record(
-            request.user,
-            copy.owner,
-            "plan-duplicated",
-            f"Duplicated “{plan.name}” as “{copy.name}”",
-            copy,
-        )
-    messages.success(request, f"Duplicated as “{copy.name}”.")
-    return _redirect_or_client(request, copy.get_absolute_url())
-
-
-@login_required
-@require_POST
-def day_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk, write=True)
-    day = plan.add_day()
-    return _redirect_or_client(request, day.get_absolute_url())
-
-
-# --- days ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -248,7 +128,7 @@ def day_editor(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         }
     )
-    return render(request, "planner/day_editor.html", context)
+    return render(request, "planner/days/day_editor.html", context)
 
 
 @login_required
@@ -260,7 +140,7 @@ def day_food_search(request: HttpRequest, pk: int) -> HttpResponse:
     results = search_foods(query, limit=12, owner=day.plan.owner) if query else []
     return render(
         request,
-        "planner/day_editor.html#food-results",
+        "planner/days/day_editor.html#food-results",
         {"day": day, "search_results": results, "query": query, "add_meal": meal},
     )
 
@@ -273,7 +153,7 @@ def _edit_response(request: HttpRequest, day: PlanDay, extra: dict | None = None
     """
     context = _day_context(request, day)
     context.update(extra or {})
-    return render(request, "planner/day_editor.html#edit-response", context)
+    return render(request, "planner/days/day_editor.html#edit-response", context)
 
 
 def _after_change(request: HttpRequest, day: PlanDay, extra: dict | None = None) -> HttpResponse:
@@ -453,7 +333,7 @@ def day_copy(request: HttpRequest, pk: int) -> HttpResponse:
         copy = day.copy()
         _log(request, day, "day-copied", f"Copied {day.name} to {copy.name}")
     messages.success(request, f"Copied {day.name} to “{copy.name}”.")
-    return _redirect_or_client(request, copy.get_absolute_url())
+    return redirect_after(request, copy.get_absolute_url())
 
 
 def _copy_targets(user) -> list[PlanDay]:
@@ -472,7 +352,7 @@ def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for error in form_errors(form):
             messages.error(request, error)
-        return _redirect_or_client(request, day.get_absolute_url())
+        return redirect_after(request, day.get_absolute_url())
     target = get_day_for(request, form.cleaned_data["target_day"], write=True)
     meal = form.cleaned_data["source_meal"]
     target_meal = form.cleaned_data["target_meal"]
@@ -491,7 +371,7 @@ def meal_copy(request: HttpRequest, pk: int) -> HttpResponse:
         f"Copied {count} item{'s' if count != 1 else ''} of {Meal(meal).label.lower()} "
         f"to {target.name}, {Meal(target_meal).label.lower()}.",
     )
-    return _redirect_or_client(request, target.get_absolute_url())
+    return redirect_after(request, target.get_absolute_url())
 
 
 @login_required
@@ -524,7 +404,7 @@ def day_move(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     else:
         messages.error(request, "Choose to move the day earlier or later.")
-    return _redirect_or_client(request, day.plan.get_absolute_url())
+    return redirect_after(request, day.plan.get_absolute_url())
 
 
 @login_required
@@ -563,7 +443,7 @@ def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "A plan keeps at least one day; delete the plan instead.")
         return redirect(day.get_absolute_url())
     messages.success(request, f"Deleted {name}.")
-    return _redirect_or_client(request, plan.get_absolute_url())
+    return redirect_after(request, plan.get_absolute_url())
 
 
 def _toggled_day(request: HttpRequest) -> PlanDay | None:
@@ -586,7 +466,7 @@ def unit_set(request: HttpRequest) -> HttpResponse:
         profile.save(update_fields=["display_unit", "updated_at"])
     if day is not None:
         context = _day_context(request, day, unit=profile.display_unit)
-        return render(request, "planner/day_editor.html#totals", context)
+        return render(request, "planner/days/day_editor.html#totals", context)
     if request.htmx:
         return HttpResponse(status=204)
     next_url = safe_path(request, request.POST.get("next", "")) or reverse("planner:plan_list")
@@ -607,7 +487,7 @@ def item_swaps(request: HttpRequest, pk: int) -> HttpResponse:
         "max_k_percent": round(MAX_K_SHARE * 100),
         "energy_percent": round(ENERGY_BAND * 100),
     }
-    template = "planner/swaps.html"
+    template = "planner/days/swaps.html"
     if request.htmx:
         template += "#swap-list"
     return render(request, template, context)
