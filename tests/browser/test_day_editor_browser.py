@@ -92,7 +92,7 @@ def test_a_person_builds_a_day_with_the_keyboard_and_sees_totals_update(page, sc
     expect(page.locator("#meal-lunch")).not_to_contain_text("Spinach, raw")
 
     # Units: mmol, remembered after a reload.
-    page.get_by_label("mmol").check()
+    page.get_by_role("radio", name="mmol").check()
     expect(totals).to_contain_text("mmol")
     page.reload()
     expect(page.locator("#totals")).to_contain_text("mmol")
@@ -138,7 +138,7 @@ def test_an_added_food_updates_the_totals_in_the_same_response(page, patient, we
 
     # The unit toggle: one request, the totals come back in mmol.
     requests.clear()
-    page.get_by_label("mmol").check()
+    page.get_by_role("radio", name="mmol").check()
     expect(potassium).to_contain_text("4.3 mmol")  # 167.4 mg / 39.1
     page.wait_for_timeout(500)
     assert [method for method, _ in requests] == ["POST"], requests
