@@ -37,7 +37,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 # Django's PasswordResetForm already catches and logs a failed send (django.contrib.auth
 # logger), so a mail server that is down leaves the usual "if an account uses that
-# address" page (tests/test_mail.py pins it); only the throttle is added here.
+# address" page (tests/config/test_mail.py pins it); only the throttle is added here.
 password_reset = throttled(
     "password reset",
     per_address="PASSWORD_RESET_LIMIT_PER_ADDRESS",

@@ -24,7 +24,7 @@ import harness
 
 SIZES = (10, 40, 160)
 # The totals partial is gone: an edit answers with the meals and the totals together
-# (tests/test_day_editor_queries.py pins what each edit costs).
+# (tests/planner/days/test_day_editor_queries.py pins what each edit costs).
 VIEWS = ("planner:day_editor",)
 MEALS = ("breakfast", "lunch", "dinner", "snack")
 # Everyday foods with household portions (NDB numbers of the bundled SR24 data).

@@ -9,7 +9,7 @@ from the food table if one is missing.
 
 The statements are the migration's, repeated here on purpose: a migration is
 history and must not change when this module does, and app code must not call
-into a migration. tests/test_search_scale.py checks that the two agree.
+into a migration. tests/nutrition/test_search_scale.py checks that the two agree.
 """
 
 from __future__ import annotations

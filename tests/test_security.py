@@ -6,11 +6,11 @@
   the token with 403, and every POST endpoint accepts the X-CSRFToken header
   that htmx sends from <body hx-headers>.
 - No open redirect through `next` (login, logout, signup, unit toggle).
-- Ids in URLs never reach another user's data, beyond tests/test_access_matrix.py:
+- Ids in URLs never reach another user's data, beyond tests/planner/test_access_matrix.py:
   the JSON API, the exports, user foods, the comments inbox, invitations, care
   links, templates, share links and the review queue.
 
-`check --deploy` is tested in tests/test_settings.py; the dependency audit runs
+`check --deploy` is tested in tests/config/test_settings.py; the dependency audit runs
 in .ci/run (pip-audit).
 """
 

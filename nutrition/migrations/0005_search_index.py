@@ -10,7 +10,7 @@ food table as their content, kept in step by triggers. Beware: Django
 rebuilds a SQLite table (copy, drop, rename) for many later AlterField and
 AddField operations on nutrition_food, and dropping the table drops these
 triggers. A migration that does that must create them again
-(tests/test_search_scale.py fails if they are missing).
+(tests/nutrition/test_search_scale.py fails if they are missing).
 
 Neither is part of the model state: they exist on one database each, and the
 model cannot describe an FTS5 table, so `makemigrations` never sees them.

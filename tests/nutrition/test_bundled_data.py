@@ -17,7 +17,7 @@ from nutrition.models import NUTRIENT_FIELDS, Food, FoodGroup, Portion
 from nutrition.sr24 import FOODS_FILE, GROUPS_FILE, PORTIONS_FILE, load_foods, read_fixture
 from nutrition.text import normalize
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The jar is not in the repository (CI has none); tests that compare with it
 # skip without it. Point SR24_JAR at an extracted copy to run them.
 JAR = Path(os.environ.get("SR24_JAR", "/usr/share/cronometer/usda_sr24.jar"))

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from nutrition.curation import csvfile
 from nutrition.models import Food, Portion
-from tests.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
+from tests.nutrition.test_import_fdc import BANANA, download  # noqa: F401 - a fixture
 
 IMPORT = "admin:nutrition_food_import"
 HEADER = ",".join(csvfile.COLUMNS)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nutrition.models import Food, Portion, SupplementFacts
-from tests.test_curation import _form_data
+from tests.nutrition.test_curation import _form_data
 
 SECRET = "My secret bar"
 SECRET_PORTION = "1 secret slab"

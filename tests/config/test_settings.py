@@ -18,7 +18,7 @@ from config.env import (
     secure_cookies,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Property-based tests of the importers: the FDC CSV directory and the admin bulk import.
 
-A valid download (tests/test_import_fdc.py's) is spoiled at random: cells set to
+A valid download (tests/nutrition/test_import_fdc.py's) is spoiled at random: cells set to
 arbitrary text, huge numbers, NaN and infinity, negatives or unicode; files
 emptied, cut short mid-record (mid-character even), left with a header only or
 replaced by arbitrary bytes. The parser must then either return foods whose
@@ -30,7 +30,7 @@ from nutrition.importers.fdc import FDCImportError, apply_import, parse_fdc_dir
 from nutrition.importers.fdc.parse import LABEL_MAX, MAX_PER_100G, NAME_MAX
 from nutrition.models import NUTRIENT_FIELDS, Food
 from nutrition.text import normalize
-from tests.test_import_fdc import COLUMNS, Download
+from tests.nutrition.test_import_fdc import COLUMNS, Download
 from tests.test_robustness_common import (
     FEW,
     ROBUST,
