@@ -47,3 +47,4 @@ def pdf_text(content: bytes) -> str:
 # Per 100 g, as USDA SR24 gives them: the foods several test files build with food(...).
 SPINACH = dict(energy_kcal=23, protein_g=2.86, magnesium_mg=79, potassium_mg=558, sodium_mg=79, phosphorus_mg=49, calcium_mg=99)  # fmt: skip  # noqa: E501
 BANANA = dict(energy_kcal=89, protein_g=1.09, magnesium_mg=27, potassium_mg=358, sodium_mg=1, phosphorus_mg=22, calcium_mg=5)  # fmt: skip  # noqa: E501
+POTATO = dict(energy_kcal=93, protein_g=2.5, magnesium_mg=28, potassium_mg=535, sodium_mg=10, phosphorus_mg=70, calcium_mg=15)  # fmt: skip  # noqa: E501

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nutrition.models import SupplementFacts
 from planner.access import profile_for
 from planner.models import CustomTarget, ProfileMedicine
 from planner.warnings import evaluate
+from tests.helpers import POTATO
 
 TODAY = dt.date.today()
 
@@ -55,44 +55,11 @@ def only(warnings, code):
 
 
 @pytest.fixture
-def supplement(food, food_group):
-    def make(name, mineral, elemental, use="supplement", contains_kcl=False, kind="supplement"):
-        group = food_group("SUPP", "Supplements and medicines")
-        fields = {"magnesium_mg": 0, "potassium_mg": 0}
-        fields["magnesium_mg" if mineral == "mg" else "potassium_mg"] = elemental * 100
-        item = food(
-            name,
-            group=group,
-            kind=kind,
-            contains_kcl=contains_kcl,
-            portions=[("1 tablet", 1)],
-            **fields,
-        )
-        SupplementFacts.objects.create(
-            food=item,
-            mineral=mineral,
-            use=use,
-            salt_form="test salt",
-            unit="tablet",
-            elemental_mg_per_unit=elemental,
-            side_effects="test",
-            reference="test",
-        )
-        return item
-
-    return make
-
-
-@pytest.fixture
 def potato(food, food_group):
     return food(
         "Potatoes, baked",
         group=food_group("11", "Vegetables"),
-        potassium_mg=535,
-        magnesium_mg=28,
-        energy_kcal=93,
-        sodium_mg=10,
-        phosphorus_mg=70,
+        **POTATO,
     )
 
 

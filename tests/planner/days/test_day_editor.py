@@ -12,6 +12,7 @@ from accounts.roles import grant_dietitian
 from planner.assessment import assess_day
 from planner.models import CareLink, MealItem, Plan, PlanDay, Profile
 from planner.summary import rows_for
+from tests.helpers import BANANA
 
 
 @pytest.fixture
@@ -29,9 +30,7 @@ def banana(food, food_group):
     return food(
         "Bananas, raw",
         group=food_group("09", "Fruits"),
-        magnesium_mg=27,
-        potassium_mg=358,
-        energy_kcal=89,
+        **BANANA,
         portions=[("1 medium", 118), ("1 cup, sliced", 150)],
     )
 
