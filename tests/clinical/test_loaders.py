@@ -8,6 +8,7 @@ import pytest
 
 from clinical import catalogue, classes, loader, medicines, nutrients, rules, supplements, targets
 from clinical.loader import DataError
+from nutrition.supplements import load_products
 
 
 def broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
@@ -74,160 +75,66 @@ def test_the_apps_build_their_choices_and_fields_from_the_data():
 # --- Bad files ---------------------------------------------------------------------
 
 
-def test_a_file_that_is_not_toml_is_named(tmp_path):
-    path = broken(tmp_path, "dri.toml", "life_stages = [", "life_stages = [[")
-    with pytest.raises(DataError, match=r"^dri\.toml: not valid TOML"):
-        targets.load_dri(path)
+BAD_FILES = [
+    # id, file, text there, its broken replacement, loader, the error it must raise
+    ("not-toml", "dri.toml", "life_stages = [", "life_stages = [[", targets.load_dri,
+     r"^dri\.toml: not valid TOML"),
+    ("missing-value", "dri.toml", "male = 410, female = 360,", "female = 360,", targets.load_dri,
+     r"^dri\.toml: magnesium row 6 \(14-18y\): missing 'male'"),
+    ("number-as-text", "dri.toml", "male = 3400, female = 2600, pregnancy",
+     'male = "3400", female = 2600, pregnancy', targets.load_dri,
+     r"potassium row 7 \(19-30y\): 'male' must be a number"),
+    ("misspelt-key", "dri.toml", "pregnancy = 350", "pregnacy = 350", targets.load_dri,
+     r"magnesium row 7 \(19-30y\): unknown key pregnacy"),
+    ("life-stage-gap", "dri.toml", "min_years = 4.0,", "min_years = 5.0,", targets.load_dri,
+     r"life_stages row 4 \(4-8y\): must cover 4 years"),
+    ("serum-bands-apart", "labs.toml", "low = 5.0, low_inclusive = false",
+     "low = 5.1, low_inclusive = false", targets.load_labs,
+     r"^labs\.toml: potassium: 'hyperkalaemia-mild' must start"),
+    ("unknown-source", "labs.toml", 'source = "serum_k", evidence = "S" },',
+     'source = "serum_x", evidence = "S" },', targets.load_labs,
+     r"potassium row 1 \(hypokalaemia-severe\): 'source' must be one of"),
+    ("evidence-outside-psd", "medicines.toml", 'evidence = "S" }', 'evidence = "X" }',
+     medicines.load, r"^medicines\.toml: \[sources\] harrison: 'evidence'"),
+    ("unknown-medicine-class", "medicines.toml", 'class = "ace-inhibitor"',
+     'class = "ace-inhibitors"', medicines.load,
+     r"medicines row 1 \(lisinopril\): 'class' must be one of"),
+    ("medicine-listed-twice", "medicines.toml", 'code = "enalapril"', 'code = "lisinopril"',
+     medicines.load, r"medicine code 'lisinopril' is listed twice"),
+    ("unknown-kidney-status", "renal.toml", '  { status = "pd",', '  { status = "px",',
+     targets.load_renal, r"^renal\.toml: statuses row 9 \(px\): 'status' must be one of"),
+    ("egfr-cutoff-not-a-category", "kidney.toml", 'low = "g3b"', 'low = "g9"',
+     targets.load_kidney, r"^kidney\.toml: \[egfr_cutoffs\]: 'low' must be one of"),
+    ("serving-classes-fall", "nkf_classes.toml", "upper_mg = 300", "upper_mg = 150",
+     classes.load, r"^nkf_classes\.toml: potassium: upper_mg must rise"),
+    ("salt-share-above-one", "supplement_salts.toml", "share_low = 0.603, share_high = 0.603",
+     "share_low = 60.3, share_high = 60.3", supplements.load,
+     r"salts row 1 \(mg-oxide\): shares must satisfy"),
+    ("convertible-without-molar-mass", "nutrients.toml", "molar_mass = 39.1\n", "",
+     nutrients.load, r"nutrients row 4 \(potassium_mg\): a convertible nutrient"),
+    ("rule-unknown-kidney-status", "rules.toml", '"g3b", "g4"', '"g3c", "g4"', rules.load,
+     r"^rules\.toml: \[k_supplement\]: unknown kidney status 'g3c'"),
+    ("catalogue-unknown-fact", "warnings.toml", "more than {high_k_item} of",
+     "more than {high_k} of", catalogue.build,
+     r"entries row 2 \(K_HIGH_ITEM\): 'means' names unknown fact"),
+    ("catalogue-unknown-source", "warnings.toml", 'sources = ["fda_ppi"]', 'sources = ["fda"]',
+     catalogue.build, r"entries row 13 \(PPI_LOW_MG\): unknown source 'fda'"),
+    ("product-unknown-salt-form", "supplement_products.toml", 'salt_form = "mg-oxide"',
+     'salt_form = "mg-oxyde"', load_products,
+     r"products row 1 \(supp-mg-oxide-400\): 'salt_form'"),
+    ("product-misspelt-key", "supplement_products.toml", "doses = ", "dose = ", load_products,
+     r"products row 1 \(supp-mg-oxide-400\): unknown key dose"),
+]  # fmt: skip
 
 
-def test_a_missing_value_names_the_file_and_row(tmp_path):
-    path = broken(tmp_path, "dri.toml", "male = 410, female = 360,", "female = 360,")
-    with pytest.raises(DataError, match=r"^dri\.toml: magnesium row 6 \(14-18y\): missing 'male'"):
-        targets.load_dri(path)
-
-
-def test_a_number_that_is_text_is_refused(tmp_path):
-    path = broken(
-        tmp_path,
-        "dri.toml",
-        "male = 3400, female = 2600, pregnancy",
-        'male = "3400", female = 2600, pregnancy',
-    )
-    with pytest.raises(DataError, match=r"potassium row 7 \(19-30y\): 'male' must be a number"):
-        targets.load_dri(path)
-
-
-def test_a_misspelt_key_is_refused_rather_than_ignored(tmp_path):
-    path = broken(tmp_path, "dri.toml", "pregnancy = 350", "pregnacy = 350")
-    with pytest.raises(DataError, match=r"magnesium row 7 \(19-30y\): unknown key pregnacy"):
-        targets.load_dri(path)
-
-
-def test_life_stages_must_leave_no_gap(tmp_path):
-    path = broken(tmp_path, "dri.toml", "min_years = 4.0,", "min_years = 5.0,")
-    with pytest.raises(DataError, match=r"life_stages row 4 \(4-8y\): must cover 4 years"):
-        targets.load_dri(path)
-
-
-def test_serum_bands_must_meet_edge_to_edge(tmp_path):
-    path = broken(
-        tmp_path,
-        "labs.toml",
-        "low = 5.0, low_inclusive = false",
-        "low = 5.1, low_inclusive = false",
-    )
-    with pytest.raises(DataError, match=r"^labs\.toml: potassium: 'hyperkalaemia-mild' must start"):
-        targets.load_labs(path)
-
-
-def test_an_unknown_source_is_refused(tmp_path):
-    path = broken(
-        tmp_path,
-        "labs.toml",
-        'source = "serum_k", evidence = "S" },',
-        'source = "serum_x", evidence = "S" },',
-    )
-    with pytest.raises(
-        DataError, match=r"potassium row 1 \(hypokalaemia-severe\): 'source' must be one of"
-    ):
-        targets.load_labs(path)
-
-
-def test_an_evidence_tag_outside_p_s_d_is_refused(tmp_path):
-    path = broken(tmp_path, "medicines.toml", 'evidence = "S" }', 'evidence = "X" }')
-    with pytest.raises(DataError, match=r"^medicines\.toml: \[sources\] harrison: 'evidence'"):
-        medicines.load(path)
-
-
-def test_a_medicine_in_an_unknown_class_is_refused(tmp_path):
-    path = broken(tmp_path, "medicines.toml", 'class = "ace-inhibitor"', 'class = "ace-inhibitors"')
-    with pytest.raises(DataError, match=r"medicines row 1 \(lisinopril\): 'class' must be one of"):
-        medicines.load(path)
-
-
-def test_a_medicine_code_listed_twice_is_refused(tmp_path):
-    path = broken(tmp_path, "medicines.toml", 'code = "enalapril"', 'code = "lisinopril"')
-    with pytest.raises(DataError, match=r"medicine code 'lisinopril' is listed twice"):
-        medicines.load(path)
-
-
-def test_renal_rows_must_name_every_kidney_status(tmp_path):
-    path = broken(tmp_path, "renal.toml", '  { status = "pd",', '  { status = "px",')
-    with pytest.raises(
-        DataError, match=r"^renal\.toml: statuses row 9 \(px\): 'status' must be one of"
-    ):
-        targets.load_renal(path)
-
-
-def test_an_egfr_cutoff_must_be_a_category(tmp_path):
-    path = broken(tmp_path, "kidney.toml", 'low = "g3b"', 'low = "g9"')
-    with pytest.raises(DataError, match=r"^kidney\.toml: \[egfr_cutoffs\]: 'low' must be one of"):
-        targets.load_kidney(path)
-
-
-def test_serving_classes_must_rise(tmp_path):
-    path = broken(tmp_path, "nkf_classes.toml", "upper_mg = 300", "upper_mg = 150")
-    with pytest.raises(DataError, match=r"^nkf_classes\.toml: potassium: upper_mg must rise"):
-        classes.load(path)
-
-
-def test_a_salt_share_above_one_is_refused(tmp_path):
-    path = broken(
-        tmp_path,
-        "supplement_salts.toml",
-        "share_low = 0.603, share_high = 0.603",
-        "share_low = 60.3, share_high = 60.3",
-    )
-    with pytest.raises(DataError, match=r"salts row 1 \(mg-oxide\): shares must satisfy"):
-        supplements.load(path)
-
-
-def test_a_convertible_nutrient_needs_a_molar_mass(tmp_path):
-    path = broken(tmp_path, "nutrients.toml", "molar_mass = 39.1\n", "")
-    with pytest.raises(
-        DataError, match=r"nutrients row 4 \(potassium_mg\): a convertible nutrient"
-    ):
-        nutrients.load(path)
-
-
-def test_a_rule_naming_an_unknown_kidney_status_is_refused(tmp_path):
-    path = broken(tmp_path, "rules.toml", '"g3b", "g4"', '"g3c", "g4"')
-    with pytest.raises(
-        DataError, match=r"^rules\.toml: \[k_supplement\]: unknown kidney status 'g3c'"
-    ):
-        rules.load(path)
-
-
-def test_a_catalogue_text_naming_an_unknown_fact_is_refused(tmp_path):
-    path = broken(tmp_path, "warnings.toml", "more than {high_k_item} of", "more than {high_k} of")
-    with pytest.raises(
-        DataError, match=r"entries row 2 \(K_HIGH_ITEM\): 'means' names unknown fact"
-    ):
-        catalogue.build(path)
-
-
-def test_a_catalogue_entry_citing_an_unknown_source_is_refused(tmp_path):
-    path = broken(tmp_path, "warnings.toml", 'sources = ["fda_ppi"]', 'sources = ["fda"]')
-    with pytest.raises(DataError, match=r"entries row 13 \(PPI_LOW_MG\): unknown source 'fda'"):
-        catalogue.build(path)
-
-
-def test_a_product_naming_an_unknown_salt_form_is_refused(tmp_path):
-    from nutrition.supplements import load_products
-
-    path = broken(
-        tmp_path, "supplement_products.toml", 'salt_form = "mg-oxide"', 'salt_form = "mg-oxyde"'
-    )
-    with pytest.raises(DataError, match=r"products row 1 \(supp-mg-oxide-400\): 'salt_form'"):
-        load_products(path)
-
-
-def test_a_product_with_a_misspelt_key_is_refused(tmp_path):
-    from nutrition.supplements import load_products
-
-    path = broken(tmp_path, "supplement_products.toml", "doses = ", "dose = ")
-    with pytest.raises(DataError, match=r"products row 1 \(supp-mg-oxide-400\): unknown key dose"):
-        load_products(path)
+@pytest.mark.parametrize(
+    ("name", "old", "new", "load", "error"),
+    [pytest.param(*case[1:], id=case[0]) for case in BAD_FILES],
+)
+def test_a_bad_file_stops_with_the_file_and_row_named(tmp_path, name, old, new, load, error):
+    path = broken(tmp_path, name, old, new)
+    with pytest.raises(DataError, match=error):
+        load(path)
 
 
 def test_the_salt_blends_sodium_is_their_sodium_chloride_times_its_share():
