@@ -33,32 +33,26 @@ def test_pages_have_no_inline_script(client, db):
         assert "src=" in tag, tag
 
 
+def sign_up(client, *, password2: str = "kidney-Beans-42", **options):
+    """Amir signs up with the password "kidney-Beans-42", confirmed as `password2`."""
+    data = {
+        "username": "amir",
+        "email": "amir@example.org",
+        "password1": "kidney-Beans-42",
+        "password2": password2,
+    }
+    return client.post("/accounts/signup/", data, **options)
+
+
 def test_sign_up_creates_an_account_and_logs_in(client, db):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "amir",
-            "email": "amir@example.org",
-            "password1": "kidney-Beans-42",
-            "password2": "kidney-Beans-42",
-        },
-        follow=True,
-    )
+    response = sign_up(client, follow=True)
     assert response.status_code == 200
     assert response.context["user"].username == "amir"
     assert get_user_model().objects.filter(username="amir").exists()
 
 
 def test_sign_up_with_mismatched_passwords_changes_nothing(client, db):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "amir",
-            "email": "amir@example.org",
-            "password1": "kidney-Beans-42",
-            "password2": "kidney-Beans-43",
-        },
-    )
+    response = sign_up(client, password2="kidney-Beans-43")
     assert response.status_code == 200
     assert "match" in response.content.decode()
     assert not get_user_model().objects.filter(username="amir").exists()

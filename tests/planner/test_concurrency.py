@@ -320,6 +320,28 @@ def test_adding_copying_and_moving_days_at_once_gives_each_day_its_own_position(
     assert all(copy.items.count() == 1 for copy in copies)
 
 
+def add_while_deleting(adder, deleter, food, targets, *, key: str) -> list[int]:
+    """`adder` adds `food` to each (day, deleting view, its pk) as `deleter` deletes it; the
+    answers to the adds, in order."""
+    adding, deleting = session_for(adder), session_for(deleter)
+    answers = []
+
+    def add(barrier: threading.Barrier) -> None:
+        for n, (day, _, _) in enumerate(targets):
+            barrier.wait()
+            data = {"food": food.id, "meal": "lunch", "key": f"{key}-{n:02d}"}
+            response = adding.post(reverse("planner:item_add", args=[day.id]), data)
+            answers.append(response.status_code)
+
+    def delete(barrier: threading.Barrier) -> None:
+        for _, view, pk in targets:
+            barrier.wait()
+            post(deleting, view, pk, {})
+
+    run_together(add, delete)
+    return answers
+
+
 @needs_postgres
 def test_adding_to_a_day_while_it_is_deleted_answers_without_error(
     patient, dietitian, plan_for, foods
@@ -328,22 +350,8 @@ def test_adding_to_a_day_while_it_is_deleted_answers_without_error(
     doomed = [
         PlanDay.objects.create(plan=plan, position=n + 1, name=f"Extra {n}") for n in range(8)
     ]
-    adder, deleter = session_for(patient), session_for(dietitian)
-    answers = []
-
-    def add(barrier: threading.Barrier) -> None:
-        for n, each in enumerate(doomed):
-            barrier.wait()
-            data = {"food": foods[0].id, "meal": "lunch", "key": f"doomed-day-{n:02d}"}
-            response = adder.post(reverse("planner:item_add", args=[each.id]), data)
-            answers.append(response.status_code)
-
-    def delete(barrier: threading.Barrier) -> None:
-        for each in doomed:
-            barrier.wait()
-            post(deleter, "planner:day_delete", each.id, {})
-
-    run_together(add, delete)
+    targets = [(each, "planner:day_delete", each.id) for each in doomed]
+    answers = add_while_deleting(patient, dietitian, foods[0], targets, key="doomed-day")
 
     # Added before the deletion (302, then deleted with the day) or refused after it (404).
     assert set(answers) <= {302, 404}, answers
@@ -356,23 +364,10 @@ def test_adding_to_a_plan_while_it_is_deleted_answers_without_error(
     patient, dietitian, plan_for, foods
 ):
     plans = [plan_for(patient, name=f"Plan {n}", days=2) for n in range(8)]
-    adder, deleter = session_for(patient), session_for(dietitian)
-    answers = []
-
-    def add(barrier: threading.Barrier) -> None:
-        for n, plan in enumerate(plans):
-            day = plan.days.order_by("position").last()
-            barrier.wait()
-            data = {"food": foods[0].id, "meal": "lunch", "key": f"doomed-plan-{n:02d}"}
-            response = adder.post(reverse("planner:item_add", args=[day.id]), data)
-            answers.append(response.status_code)
-
-    def delete(barrier: threading.Barrier) -> None:
-        for plan in plans:
-            barrier.wait()
-            post(deleter, "planner:plan_delete", plan.id, {})
-
-    run_together(add, delete)
+    targets = [
+        (plan.days.order_by("position").last(), "planner:plan_delete", plan.id) for plan in plans
+    ]
+    answers = add_while_deleting(patient, dietitian, foods[0], targets, key="doomed-plan")
 
     assert set(answers) <= {302, 404}, answers
     assert not PlanDay.objects.exists()
