@@ -121,7 +121,7 @@ def curator_client(client, curator):
 def supplement(food, food_group):
     """supplement("Magnesium oxide 400", "mg", 241) -> a tablet with its SupplementFacts;
     its per-100 g value is the elemental dose of one 1 g tablet."""
-    from nutrition.models import SupplementFacts
+    from tests.helpers import supplement_facts
 
     def make(name, mineral, elemental, use="supplement", contains_kcl=False, kind="supplement"):
         group = food_group("SUPP", "Supplements and medicines")
@@ -135,16 +135,7 @@ def supplement(food, food_group):
             portions=[("1 tablet", 1)],
             **fields,
         )
-        SupplementFacts.objects.create(
-            food=made,
-            mineral=mineral,
-            use=use,
-            salt_form="test salt",
-            unit="tablet",
-            elemental_mg_per_unit=elemental,
-            side_effects="test",
-            reference="test",
-        )
+        supplement_facts(made, mineral, elemental, use=use)
         return made
 
     return make

@@ -36,6 +36,22 @@ def make_link(plan, user, *, days: int = 14, **extra):
     )
 
 
+def supplement_facts(food, mineral: str, elemental_mg_per_unit: float, **fields):
+    """The SupplementFacts that make `food` a supplement: `mineral` is "mg" or "k"."""
+    from nutrition.models import SupplementFacts
+
+    fields = {
+        "salt_form": "test salt",
+        "unit": "tablet",
+        "side_effects": "test",
+        "reference": "test",
+        **fields,
+    }
+    return SupplementFacts.objects.create(
+        food=food, mineral=mineral, elemental_mg_per_unit=elemental_mg_per_unit, **fields
+    )
+
+
 def pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.roles import DIETITIANS_GROUP, curators_group
 from config import backup
-from nutrition.models import Food, FoodMerge, Portion, SupplementFacts
+from nutrition.models import Food, FoodMerge, Portion
 from planner import history
 from planner.care import logic as care
 from planner.models import (
@@ -42,6 +42,7 @@ from planner.models import (
     ShareLink,
 )
 from tests.conftest import PASSWORD
+from tests.helpers import supplement_facts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -150,15 +151,10 @@ def world(make_user, food, food_group, plan_for, item):
         magnesium_mg=None,
         portions=[("1 tablet", 1)],
     )
-    SupplementFacts.objects.create(
-        food=tablet,
-        mineral="mg",
-        salt_form="magnesium citrate",
-        unit="tablet",
-        elemental_mg_per_unit=100,
-        side_effects="Loose stools at high doses.",
-        reference="ODS fact sheet",
-    )
+    supplement_facts(
+        tablet, "mg", 100, salt_form="magnesium citrate", unit="tablet",
+        side_effects="Loose stools at high doses.", reference="ODS fact sheet",
+    )  # fmt: skip
     Portion.objects.filter(food=spinach).update(grams=30.5)
     FoodMerge.objects.create(
         retired_id=987654,

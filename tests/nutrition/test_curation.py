@@ -11,7 +11,7 @@ from django.urls import reverse
 from nutrition.curation.merge import merge_foods
 from nutrition.models import NUTRIENT_FIELDS, Food, FoodMerge, Portion
 from planner.intake import day_totals
-from tests.helpers import BANANA
+from tests.helpers import BANANA, supplement_facts
 
 CHANGELIST = "admin:nutrition_food_changelist"
 
@@ -218,63 +218,57 @@ def test_the_list_takes_a_fixed_number_of_queries(curator_client, food):
 # -- validation -------------------------------------------------------------------------
 
 
-def test_a_negative_value_is_refused_with_a_clear_message(curator_client, banana):
-    response = curator_client.post(_change_url(banana), _form_data(banana, magnesium_mg=-1))
+REFUSED_EDITS = [
+    pytest.param(
+        {"magnesium_mg": -1},
+        ["Ensure this value is greater than or equal to 0"],
+        id="a-negative-value-with-a-clear-message",
+    ),
+    pytest.param(
+        {"potassium_mg": 358000},
+        [
+            "Potassium of 358,000 mg per 100 g is above the most any food can hold",
+            "52,500 mg",
+            "mg, not µg",
+        ],
+        id="potassium-above-what-any-food-can-hold-explained",
+    ),
+    pytest.param(
+        {"energy_kcal": 950, "protein_g": 120},
+        ["Energy of 950 kcal per 100 g is above", "Protein of 120 g per 100 g is above"],
+        id="energy-above-pure-fat-and-protein-above-100-g",
+    ),
+    pytest.param(
+        {"protein_g": 80, "sodium_mg": 30000},
+        ["more than the food itself"],
+        id="nutrients-that-outweigh-the-food",
+    ),
+]
 
-    assert response.status_code == 200
-    assert "Ensure this value is greater than or equal to 0" in response.content.decode()
-    banana.refresh_from_db()
-    assert banana.magnesium_mg == 27
 
-
-def test_potassium_above_what_any_food_can_hold_is_refused_and_explained(curator_client, banana):
-    response = curator_client.post(_change_url(banana), _form_data(banana, potassium_mg=358000))
+@pytest.mark.parametrize(("changes", "messages"), REFUSED_EDITS)
+def test_an_implausible_value_is_refused_and_explained(curator_client, banana, changes, messages):
+    response = curator_client.post(_change_url(banana), _form_data(banana, **changes))
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Potassium of 358,000 mg per 100 g is above the most any food can hold" in page
-    assert "52,500 mg" in page
-    assert "mg, not µg" in page
+    for message in messages:
+        assert message in page
     banana.refresh_from_db()
-    assert banana.potassium_mg == 358
-
-
-def test_energy_above_pure_fat_and_protein_above_100_g_are_refused(curator_client, banana):
-    response = curator_client.post(
-        _change_url(banana), _form_data(banana, energy_kcal=950, protein_g=120)
-    )
-
-    page = response.content.decode()
-    assert "Energy of 950 kcal per 100 g is above" in page
-    assert "Protein of 120 g per 100 g is above" in page
-    banana.refresh_from_db()
-    assert banana.energy_kcal == 89
-
-
-def test_a_food_whose_nutrients_outweigh_it_is_refused(curator_client, banana):
-    response = curator_client.post(
-        _change_url(banana), _form_data(banana, protein_g=80, sodium_mg=30000)
-    )
-    assert "more than the food itself" in response.content.decode()
+    assert {field: getattr(banana, field) for field in changes} == {
+        field: BANANA[field] for field in changes
+    }
 
 
 def test_a_supplement_is_checked_per_unit_not_per_100g(curator_client, food):
-    from nutrition.models import SupplementFacts
-
     tablet = food(
         "Magnesium oxide 400 mg tablet",
         kind="supplement",
         magnesium_mg=24_100,
         portions=[("1 tablet", 1)],
     )
-    SupplementFacts.objects.create(
-        food=tablet,
-        mineral="mg",
-        salt_form="magnesium oxide",
-        unit="tablet",
-        elemental_mg_per_unit=241,
-        side_effects="Diarrhoea.",
-        reference="Label",
+    supplement_facts(
+        tablet, "mg", 241, salt_form="magnesium oxide", side_effects="Diarrhoea.", reference="Label"
     )
     data = _form_data(tablet, magnesium_mg=48_200)
     data.update(

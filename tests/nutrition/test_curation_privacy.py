@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nutrition.models import Food, Portion, SupplementFacts
+from tests.helpers import supplement_facts
 from tests.nutrition.test_curation import _form_data
 
 SECRET = "My secret bar"
@@ -28,15 +29,10 @@ def secret(food, patient) -> Food:
     # The owner edits it once, so it has a version to "revert" to.
     bar.potassium_mg = 110
     bar.save()
-    SupplementFacts.objects.create(
-        food=bar,
-        mineral="k",
-        salt_form="secret salt",
-        unit="slab",
-        elemental_mg_per_unit=40,
-        side_effects="none known",
+    supplement_facts(
+        bar, "k", 40, salt_form="secret salt", unit="slab", side_effects="none known",
         reference="my label",
-    )
+    )  # fmt: skip
     return bar
 
 

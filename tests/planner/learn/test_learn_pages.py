@@ -12,6 +12,7 @@ from clinical.classes import HIGH_POTASSIUM_ITEM_MG
 from nutrition import supplements as supps
 from planner import warnings as rules
 from planner.learn import facts as learn
+from tests.helpers import supplement_facts
 
 LEARN_PAGES = ("learn_index", "learn_mg_k", "learn_symptoms", "learn_supplements", "warning_index")
 
@@ -251,7 +252,6 @@ def scenario_days(patient, make_user, plan_for, food, food_group, item):
     """Two planned days that between them raise every warning code."""
     import datetime as dt
 
-    from nutrition.models import SupplementFacts
     from planner.access import profile_for
     from planner.models import ProfileMedicine
 
@@ -259,17 +259,7 @@ def scenario_days(patient, make_user, plan_for, food, food_group, item):
         fields = {"magnesium_mg": 0, "potassium_mg": 0}
         fields[f"{'magnesium' if mineral == 'mg' else 'potassium'}_mg"] = elemental * 100
         made = food(name, group=food_group("SUPP", "Supplements"), kind="supplement", **fields)
-        SupplementFacts.objects.create(
-            food=made,
-            mineral=mineral,
-            use="supplement",
-            salt_form="test salt",
-            unit="tablet",
-            elemental_mg_per_unit=elemental,
-            side_effects="test",
-            reference="test",
-            **extra,
-        )
+        supplement_facts(made, mineral, elemental, use="supplement", **extra)
         return made
 
     today = dt.date.today()
