@@ -204,7 +204,9 @@ def _routes() -> dict[str, str]:
                 if pattern.namespace == "admin":
                     continue
                 yield from walk(
-                    pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace
+                    pattern.url_patterns,
+                    prefix + str(pattern.pattern),
+                    pattern.namespace or namespace,
                 )
             elif isinstance(pattern, URLPattern) and pattern.name:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import register_converter, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinical import medicines as catalogue
@@ -44,25 +44,6 @@ from planner.models import CareLink, CustomTarget, Nutrient, Plan, Profile
 from planner.targets import resolve
 
 HISTORY_PAGE_SIZE = 25
-
-
-class DatabaseId:
-    """An id that fits a 64-bit integer column.
-
-    Longer digit strings do not match the URL, so they are a 404: passed on to
-    a foreign-key filter they would raise OverflowError on SQLite (a 500).
-    """
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(DatabaseId, "dbid")
 
 
 def dietitian_required(view: Callable) -> Callable:
