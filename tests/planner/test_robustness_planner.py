@@ -44,6 +44,7 @@ from planner.models import (
     ProfileMedicine,
     ShareLink,
 )
+from tests.helpers import BANANA
 from tests.test_robustness_common import (
     FEW,
     ROBUST,
@@ -119,13 +120,7 @@ def world(make_user, food, plan_for, item) -> World:
     invite = CareLink.objects.create(dietitian=dietitian, token=secrets.token_urlsafe(16))
     for user in (patient, dietitian, stranger):
         Profile.objects.get_or_create(user=user)
-    banana = food(
-        "Bananas, raw",
-        potassium_mg=358,
-        magnesium_mg=27,
-        energy_kcal=89,
-        portions=[("1 medium", 118)],
-    )
+    banana = food("Bananas, raw", **BANANA, portions=[("1 medium", 118)])
     apples = food("Apples, raw", potassium_mg=107, magnesium_mg=5, energy_kcal=60)
     private = Food.objects.create(
         name="My oat bar", source=Food.Source.USER, source_id="u-mine", owner=patient
