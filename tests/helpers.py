@@ -22,6 +22,31 @@ def linked(dietitian, client, **fields):
     return CareLink.objects.create(dietitian=dietitian, client=client, **fields)
 
 
+def filled_profile(user, *medicines: str, **fields):
+    """Anna's profile, CKD G4 with lab values and medicines (the private details that must
+    never reach a share page); `fields` change any of them."""
+    from planner.access import profile_for
+    from planner.models import ProfileMedicine
+
+    profile = profile_for(user)
+    values = {
+        "birth_date": dt.date(1961, 3, 14),
+        "sex": "female",
+        "kidney_status": "g4",
+        "egfr": 23.5,
+        "serum_k": 5.7,
+        "serum_mg": 0.61,
+        "labs_date": dt.date(2026, 1, 5),
+        **fields,
+    }
+    for name, value in values.items():
+        setattr(profile, name, value)
+    profile.save()
+    for code in medicines:
+        ProfileMedicine.objects.create(profile=profile, code=code)
+    return profile
+
+
 def make_link(plan, user, *, days: int = 14, **extra):
     """A share link for the plan, made by `user`, expiring in `days` days."""
     from planner.models import ShareLink

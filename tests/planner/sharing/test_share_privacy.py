@@ -6,7 +6,6 @@ the share options, the page, its print view and its PDF must show none of it.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
 from html import unescape
@@ -15,10 +14,9 @@ import pytest
 from django.urls import reverse
 
 from planner import history
-from planner.access import profile_for
-from planner.models import Comment, CustomTarget, ProfileMedicine, ShareLink
+from planner.models import Comment, CustomTarget, ShareLink
 from tests import helpers
-from tests.helpers import linked, pdf_text
+from tests.helpers import filled_profile, linked, pdf_text
 
 LAB_REASON = "Serum K 5.87 mmol/L on lisinopril, recheck in March"
 # Strings from the profile, the dietitian, comments and history that no share may show.
@@ -73,17 +71,7 @@ def dietitian(dietitian, owner):
 
 @pytest.fixture
 def plan(owner, dietitian, plan_for, food, item, supplement):
-    profile = profile_for(owner)
-    profile.birth_date = dt.date(1961, 3, 14)
-    profile.sex = "female"
-    profile.kidney_status = "g4"
-    profile.egfr = 23.5
-    profile.serum_k = 5.87
-    profile.serum_mg = 0.61
-    profile.labs_date = dt.date(2026, 1, 5)
-    profile.save()
-    for code in ("lisinopril", "furosemide", "omeprazole"):
-        ProfileMedicine.objects.create(profile=profile, code=code)
+    profile = filled_profile(owner, "lisinopril", "furosemide", "omeprazole", serum_k=5.87)
     CustomTarget.objects.create(
         profile=profile, nutrient="potassium_mg", maximum=2000, reason=LAB_REASON, set_by=dietitian
     )

@@ -9,10 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.access import profile_for
-from planner.models import CareLink, Comment, HistoryEvent, ProfileMedicine, ShareLink
+from planner.models import CareLink, Comment, HistoryEvent, ShareLink
 from planner.sharing.views import find
-from tests.helpers import linked, make_link
+from tests.helpers import filled_profile, linked, make_link
 
 # --- fixtures -------------------------------------------------------------------------------
 
@@ -25,17 +24,7 @@ def patient(make_user):
 @pytest.fixture
 def profile(patient):
     """CKD G4 with lab values that must never reach a share page."""
-    profile = profile_for(patient)
-    profile.birth_date = dt.date(1961, 3, 14)
-    profile.sex = "female"
-    profile.kidney_status = "g4"
-    profile.egfr = 23.5
-    profile.serum_k = 5.7
-    profile.serum_mg = 0.61
-    profile.labs_date = dt.date(2026, 1, 5)
-    profile.save()
-    ProfileMedicine.objects.create(profile=profile, code="lisinopril")
-    return profile
+    return filled_profile(patient, "lisinopril")
 
 
 @pytest.fixture
