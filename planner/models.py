@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from clinical import nutrients as clinical_nutrients
 from clinical import targets as clinical_targets
@@ -524,6 +525,13 @@ class CareLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dietitian} → {self.client or self.email or 'invite'} ({self.status})"
+
+    def close(self, by) -> None:
+        """End the link or the invitation: access stops when this is committed."""
+        self.status = CareLink.Status.ENDED
+        self.ended_at = timezone.now()
+        self.ended_by = by
+        self.save(update_fields=["status", "ended_at", "ended_by"])
 
 
 class Comment(models.Model):

@@ -189,10 +189,7 @@ def end(link: CareLink, user) -> CareLink:
             raise CareError("This link is not yours to end.")
         if link.status != CareLink.Status.ACTIVE:
             raise CareError("This link is not active, so there is nothing to end.")
-        link.status = CareLink.Status.ENDED
-        link.ended_at = timezone.now()
-        link.ended_by = user
-        link.save(update_fields=["status", "ended_at", "ended_by"])
+        link.close(by=user)
         other = link.dietitian if user.id == link.client_id else link.client
         history.record(
             user, link.client, "care-ended", f"Ended the link with {display_name(other)}"
@@ -208,10 +205,7 @@ def withdraw(link: CareLink, user) -> CareLink:
             raise CareError("Only the dietitian who sent an invitation can withdraw it.")
         if link.status != CareLink.Status.PENDING:
             raise CareError("This invitation was already answered or withdrawn.")
-        link.status = CareLink.Status.ENDED
-        link.ended_at = timezone.now()
-        link.ended_by = user
-        link.save(update_fields=["status", "ended_at", "ended_by"])
+        link.close(by=user)
         what = f"the invitation to {link.email}" if link.email else "an invitation link"
         history.record(user, user, "care-withdrawn", f"Withdrew {what}")
     return link

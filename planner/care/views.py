@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,6 +45,24 @@ from planner.models import CareLink, CustomTarget, Nutrient, Plan, Profile
 from planner.targets import resolve
 
 HISTORY_PAGE_SIZE = 25
+
+T = TypeVar("T")
+
+
+def _try_care(
+    request: HttpRequest,
+    change: Callable[[], T],
+    message: Callable[[T], str],
+    level: Callable = messages.success,
+) -> bool:
+    """Make one care change; show its refusal, or the message built from its result."""
+    try:
+        result = change()
+    except care.CareError as error:
+        messages.error(request, error.message)
+        return False
+    level(request, message(result))
+    return True
 
 
 def dietitian_required(view: Callable) -> Callable:
@@ -133,35 +152,43 @@ def invite_detail(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @transaction.atomic
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
-    link = _invite(token)
-    try:
-        link = care.accept(link, request.user)
-    except care.CareError as error:
-        messages.error(request, error.message)
-        return redirect("planner:invite_detail", token=token)
-    messages.success(
+    return _answer_invite(
         request,
-        f"{care.display_name(link.dietitian)} is now your dietitian. You can end this at any "
-        f"time on this page.",
+        token,
+        care.accept,
+        lambda link: (
+            f"{care.display_name(link.dietitian)} is now your dietitian. You can end "
+            f"this at any time on this page."
+        ),
     )
-    return redirect("planner:care_home")
 
 
 @login_required
 @require_POST
 @transaction.atomic
 def invite_decline(request: HttpRequest, token: str) -> HttpResponse:
-    link = _invite(token)
-    try:
-        link = care.decline(link, request.user)
-    except care.CareError as error:
-        messages.error(request, error.message)
-        return redirect("planner:invite_detail", token=token)
-    messages.info(
+    return _answer_invite(
         request,
-        f"You declined the invitation from {care.display_name(link.dietitian)}. "
-        f"They get no access to your data.",
+        token,
+        care.decline,
+        lambda link: (
+            f"You declined the invitation from {care.display_name(link.dietitian)}. "
+            f"They get no access to your data."
+        ),
+        level=messages.info,
     )
+
+
+def _answer_invite(
+    request: HttpRequest,
+    token: str,
+    answer: Callable[[CareLink, object], CareLink],
+    message: Callable[[CareLink], str],
+    level: Callable = messages.success,
+) -> HttpResponse:
+    link = _invite(token)
+    if not _try_care(request, lambda: answer(link, request.user), message, level):
+        return redirect("planner:invite_detail", token=token)
     return redirect("planner:care_home")
 
 
@@ -171,12 +198,8 @@ def invite_decline(request: HttpRequest, token: str) -> HttpResponse:
 def invite_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the inviting dietitian finds it; for anyone else it does not exist.
     link = get_object_or_404(CareLink, pk=pk, dietitian=request.user)
-    try:
-        care.withdraw(link, request.user)
-    except care.CareError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Invitation withdrawn: its link no longer works.")
+    withdrawn = "Invitation withdrawn: its link no longer works."
+    _try_care(request, lambda: care.withdraw(link, request.user), lambda _: withdrawn)
     return redirect(reverse("planner:client_list") + "#invites")
 
 
@@ -193,21 +216,19 @@ def care_end(request: HttpRequest, pk: int) -> HttpResponse:
     as_dietitian = link.dietitian_id == request.user.id
     back = reverse("planner:client_list") if as_dietitian else reverse("planner:care_home")
     if request.method == "POST":
-        try:
-            care.end(link, request.user)
-        except care.CareError as error:
-            messages.error(request, error.message)
-        else:
-            other = link.client if as_dietitian else link.dietitian
-            messages.success(
-                request,
+        other = link.client if as_dietitian else link.dietitian
+        _try_care(
+            request,
+            lambda: care.end(link, request.user),
+            lambda _: (
                 f"The link with {care.display_name(other)} has ended."
                 + (
                     " You no longer see their plans or profile."
                     if as_dietitian
                     else " They no longer see your plans or profile."
-                ),
-            )
+                )
+            ),
+        )
         return redirect(back)
     if link.status != CareLink.Status.ACTIVE:
         messages.info(request, "This link has already ended.")
@@ -349,6 +370,13 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "planner/care/client_detail.html", _client_context(request, client))
 
 
+def _client_form_invalid(request: HttpRequest, client, problem: str, **forms) -> HttpResponse:
+    """The client's page again, with the form that failed and what to correct (400)."""
+    messages.error(request, problem)
+    context = _client_context(request, client, **forms)
+    return render(request, "planner/care/client_detail.html", context, status=400)
+
+
 def _client_url(client, anchor: str = "") -> str:
     return reverse("planner:client_detail", args=[client.id]) + (f"#{anchor}" if anchor else "")
 
@@ -360,9 +388,9 @@ def client_target_set(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.get_client_for(request, client_id)
     form = CustomTargetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was saved: please correct the target below.")
-        context = _client_context(request, client, target_form=form)
-        return render(request, "planner/care/client_detail.html", context, status=400)
+        return _client_form_invalid(
+            request, client, "Nothing was saved: please correct the target below.", target_form=form
+        )
     data = form.cleaned_data
     care.set_custom_target(
         request.user, client, data["nutrient"], data["minimum"], data["maximum"], data["reason"]
@@ -400,9 +428,9 @@ def client_plan_create(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.get_client_for(request, client_id)
     form = PlanNameForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was created: please correct the plan below.")
-        context = _client_context(request, client, plan_form=form)
-        return render(request, "planner/care/client_detail.html", context, status=400)
+        return _client_form_invalid(
+            request, client, "Nothing was created: please correct the plan below.", plan_form=form
+        )
     plan = Plan.objects.create_plan(client, request.user, form.cleaned_data["name"])
     messages.success(
         request,
@@ -470,12 +498,11 @@ def template_mark(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose one of your own plans to make a template.")
         return redirect("planner:template_list")
-    try:
-        plan = care.set_template(form.cleaned_data["plan"], request.user, True)
-    except care.CareError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"“{plan.name}” is now a template.")
+    _try_care(
+        request,
+        lambda: care.set_template(form.cleaned_data["plan"], request.user, True),
+        lambda plan: f"“{plan.name}” is now a template.",
+    )
     return redirect("planner:template_list")
 
 
@@ -484,12 +511,8 @@ def template_mark(request: HttpRequest) -> HttpResponse:
 @transaction.atomic
 def template_unmark(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk, owner=request.user)
-    try:
-        care.set_template(plan, request.user, False)
-    except care.CareError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"“{plan.name}” is a normal plan again, in your plans list.")
+    message = f"“{plan.name}” is a normal plan again, in your plans list."
+    _try_care(request, lambda: care.set_template(plan, request.user, False), lambda _: message)
     return redirect("planner:template_list")
 
 
