@@ -7,10 +7,13 @@ browser tests skip and say why.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # fixtures around it are still plain synchronous code.
@@ -58,33 +61,66 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+def open_page(browser, base_url: str):
+    """A page in a browser context of its own (its own cookies: another person); script
+    errors and CSP violations collect in `page.errors`."""
+    context = browser.new_context(viewport=DESKTOP, base_url=base_url)
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-    )
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.errors = errors
+    return page
+
+
+def log_in(page, username: str, next_url: str | None = None) -> None:
+    """Log in through the form; wait for `next_url`, or else for the name in the header."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    if next_url:
+        expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+    else:
+        expect(page.locator(".site-nav .who")).to_have_text(username)
+
+
+def phone_and_desktop_screenshots(
+    page,
+    name: str,
+    *,
+    phone: bool = True,
+    sections: tuple[tuple[str, str], ...] = (),
+    desktop: dict = DESKTOP,
+) -> None:
+    """The whole page at `desktop` size and (unless phone=False) at phone width, then each
+    (file suffix, CSS selector) of `sections` alone at phone width; it ends at DESKTOP size."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size(desktop)
+    page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
+    if phone:
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
+        for suffix, selector in sections:
+            page.locator(selector).screenshot(path=SCREENSHOTS / f"{name}-phone-{suffix}.png")
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = open_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
     # A CSP violation or a script error is a failure, not noise.
-    assert not errors, f"browser errors: {errors}"
+    assert not page.errors, f"browser errors: {page.errors}"
 
 
 @pytest.fixture
 def screenshot(page):
-    SCREENSHOTS.mkdir(exist_ok=True)
-
     def take(name: str, *, phone: bool = True) -> None:
-        page.set_viewport_size(DESKTOP)
-        page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
-        if phone:
-            page.set_viewport_size(PHONE)
-            page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
-            page.set_viewport_size(DESKTOP)
+        phone_and_desktop_screenshots(page, name, phone=phone)
 
     return take

@@ -11,44 +11,20 @@ from playwright.sync_api import expect
 
 from accounts.roles import DIETITIANS_GROUP
 from planner.models import MealItem, Plan, PlanDay, Profile
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in, open_page
+from tests.browser.conftest import phone_and_desktop_screenshots as shots
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
-
-
-def shots(page, name: str, *, section: str | None = None) -> None:
-    """Desktop and phone pictures of the whole page, or of one section at phone width."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.set_viewport_size(DESKTOP)
-    page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
-    if section:
-        page.locator(section).screenshot(path=SCREENSHOTS / f"{name}-phone-section.png")
-    page.set_viewport_size(DESKTOP)
-
-
 @pytest.fixture
 def second_page(browser, live_server):
     """Another browser context: the client, signed in separately from the dietitian."""
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    other = context.new_page()
-    errors: list[str] = []
-    other.on("pageerror", lambda exc: errors.append(str(exc)))
-    other.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    other = open_page(browser, live_server.url)
     yield other
-    context.close()
-    assert not errors, f"browser errors: {errors}"
+    other.context.close()
+    assert not other.errors, f"browser errors: {other.errors}"
 
 
 def test_a_dietitian_invites_the_client_accepts_and_sees_the_potassium_limit_and_why(
@@ -75,7 +51,7 @@ def test_a_dietitian_invites_the_client_accepts_and_sees_the_potassium_limit_and
     MealItem.objects.create(day=day, meal="dinner", food=potato, grams=450)
 
     # The dietitian invites Rosa by e-mail.
-    log_in(page, "dana", "/clients/")
+    log_in(page, "dana", next_url="/clients/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your clients")
     expect(page.get_by_role("link", name="Clients", exact=True)).to_be_visible()
     page.get_by_label("Client's e-mail (optional)").fill("rosa@example.org")
@@ -85,7 +61,7 @@ def test_a_dietitian_invites_the_client_accepts_and_sees_the_potassium_limit_and
     invite_url = invite_field.input_value()
     assert re.search(r"/invites/[\w-]{43}/$", invite_url)
     assert len(mail.outbox) == 1 and invite_url in mail.outbox[0].body
-    shots(page, "care-invite-sent", section="#invites")
+    shots(page, "care-invite-sent", sections=(("section", "#invites"),))
 
     # Rosa opens the link in her own browser: log in first, then back to the invitation.
     path = urlsplit(invite_url).path
@@ -127,7 +103,7 @@ def test_a_dietitian_invites_the_client_accepts_and_sees_the_potassium_limit_and
     expect(page.locator(".message-success")).to_contain_text("Potassium target saved")
     expect(page.locator("#target-potassium_mg")).to_contain_text("at most 2,500 mg a day")
     expect(page.locator("#history")).to_contain_text("potassium target to at most 2,500 mg")
-    shots(page, "care-client-detail", section="#targets")
+    shots(page, "care-client-detail", sections=(("section", "#targets"),))
 
     # Rosa sees the limit, who set it and why, on her targets.
     second_page.goto("/profile/")
@@ -160,7 +136,7 @@ def test_a_dietitian_applies_a_template_to_a_client(page, make_user, food):
         MealItem.objects.create(day=day, meal="lunch", food=rice, grams=150)
     Plan.objects.create(owner=dietitian, author=dietitian, name="My own week")
 
-    log_in(page, "dana", "/clients/templates/")
+    log_in(page, "dana", next_url="/clients/templates/")
     expect(page.locator("tbody tr").first).to_contain_text("Low-potassium starter")
     shots(page, "care-templates")
     page.get_by_label("Client for Low-potassium starter").select_option(label="Rosa Marsh")
