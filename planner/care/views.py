@@ -152,42 +152,32 @@ def invite_detail(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @transaction.atomic
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
-    return _answer_invite(
-        request,
-        token,
-        care.accept,
-        lambda link: (
-            f"{care.display_name(link.dietitian)} is now your dietitian. You can end "
-            f"this at any time on this page."
-        ),
-    )
+    accepted = "{name} is now your dietitian. You can end this at any time on this page."
+    return _answer_invite(request, token, care.accept, accepted)
 
 
 @login_required
 @require_POST
 @transaction.atomic
 def invite_decline(request: HttpRequest, token: str) -> HttpResponse:
-    return _answer_invite(
-        request,
-        token,
-        care.decline,
-        lambda link: (
-            f"You declined the invitation from {care.display_name(link.dietitian)}. "
-            f"They get no access to your data."
-        ),
-        level=messages.info,
-    )
+    declined = "You declined the invitation from {name}. They get no access to your data."
+    return _answer_invite(request, token, care.decline, declined, level=messages.info)
 
 
 def _answer_invite(
     request: HttpRequest,
     token: str,
     answer: Callable[[CareLink, object], CareLink],
-    message: Callable[[CareLink], str],
+    message: str,
     level: Callable = messages.success,
 ) -> HttpResponse:
+    """Accept or decline; `message` names the dietitian as {name}."""
     link = _invite(token)
-    if not _try_care(request, lambda: answer(link, request.user), message, level):
+
+    def said(link: CareLink) -> str:
+        return message.format(name=care.display_name(link.dietitian))
+
+    if not _try_care(request, lambda: answer(link, request.user), said, level):
         return redirect("planner:invite_detail", token=token)
     return redirect("planner:care_home")
 
@@ -370,6 +360,19 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "planner/care/client_detail.html", _client_context(request, client))
 
 
+def client_action(view: Callable) -> Callable:
+    """A POST about one client: their dietitian only (404 for anyone else), in one transaction."""
+
+    @login_required
+    @require_POST
+    @wraps(view)
+    def wrapper(request: HttpRequest, client_id: int) -> HttpResponse:
+        with transaction.atomic():
+            return view(request, access.get_client_for(request, client_id))
+
+    return wrapper
+
+
 def _client_form_invalid(request: HttpRequest, client, problem: str, **forms) -> HttpResponse:
     """The client's page again, with the form that failed and what to correct (400)."""
     messages.error(request, problem)
@@ -381,11 +384,8 @@ def _client_url(client, anchor: str = "") -> str:
     return reverse("planner:client_detail", args=[client.id]) + (f"#{anchor}" if anchor else "")
 
 
-@login_required
-@require_POST
-@transaction.atomic
-def client_target_set(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = access.get_client_for(request, client_id)
+@client_action
+def client_target_set(request: HttpRequest, client) -> HttpResponse:
     form = CustomTargetForm(request.POST)
     if not form.is_valid():
         return _client_form_invalid(
@@ -405,11 +405,8 @@ def client_target_set(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect(_client_url(client, "targets"))
 
 
-@login_required
-@require_POST
-@transaction.atomic
-def client_target_remove(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = access.get_client_for(request, client_id)
+@client_action
+def client_target_remove(request: HttpRequest, client) -> HttpResponse:
     form = RemoveTargetForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a custom target to remove.")
@@ -421,11 +418,8 @@ def client_target_remove(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect(_client_url(client, "targets"))
 
 
-@login_required
-@require_POST
-@transaction.atomic
-def client_plan_create(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = access.get_client_for(request, client_id)
+@client_action
+def client_plan_create(request: HttpRequest, client) -> HttpResponse:
     form = PlanNameForm(request.POST)
     if not form.is_valid():
         return _client_form_invalid(
