@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import curators_group
-from tests.browser.conftest import DESKTOP, SCREENSHOTS
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture

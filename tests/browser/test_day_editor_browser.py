@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.models import Profile
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
+from tests.browser.conftest import phone_and_desktop_screenshots as shots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture
@@ -134,7 +127,8 @@ def test_an_added_food_updates_the_totals_in_the_same_response(page, patient, we
     assert [method for method, _ in requests] == ["POST"], requests
     assert requests[0][1].endswith(f"/days/{day.id}/items/add/")
     assert not [url for _, url in requests if "/totals/" in url]
-    _pictures(page, "day-editor-one-response")
+    # The whole page at 1280×800 and 390×844, and the totals panel as a phone shows it.
+    shots(page, "day-editor-one-response", sections=(("totals", "#totals"),), desktop=LAPTOP)
 
     # The unit toggle: one request, the totals come back in mmol.
     requests.clear()
@@ -142,14 +136,3 @@ def test_an_added_food_updates_the_totals_in_the_same_response(page, patient, we
     expect(potassium).to_contain_text("4.3 mmol")  # 167.4 mg / 39.1
     page.wait_for_timeout(500)
     assert [method for method, _ in requests] == ["POST"], requests
-
-
-def _pictures(page, name: str) -> None:
-    """The whole page at 1280×800 and 390×844, and the totals panel as a phone shows it."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.set_viewport_size(LAPTOP)
-    page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
-    page.locator("#totals").screenshot(path=SCREENSHOTS / f"{name}-phone-totals.png")
-    page.set_viewport_size(DESKTOP)

@@ -16,18 +16,9 @@ from playwright.sync_api import expect
 
 from accounts.roles import DIETITIANS_GROUP
 from planner.models import Profile
-from tests.browser.conftest import DESKTOP
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".site-nav .who")).to_have_text(username)
 
 
 @pytest.fixture
@@ -35,14 +26,8 @@ def context_for(browser, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.errors = errors
+        page = open_page(browser, live_server.url)
+        contexts.append(page.context)
         return page
 
     yield make
@@ -63,22 +48,12 @@ def test_the_whole_dietitian_story(page, screenshot, context_for, make_user, foo
         egfr=24,
     )
     fruit = food_group("09", "Fruits and Fruit Juices")
-    food(
-        "Apples, raw, with skin",
-        group=fruit,
-        potassium_mg=107,
-        magnesium_mg=5,
-        energy_kcal=52,
-        portions=[("1 medium", 182)],
-    )
-    food(
-        "Bananas, raw",
-        group=fruit,
-        potassium_mg=358,
-        magnesium_mg=27,
-        energy_kcal=89,
-        portions=[("1 medium", 118)],
-    )
+    for name, potassium, magnesium, kcal, medium in (
+        ("Apples, raw, with skin", 107, 5, 52, 182),
+        ("Bananas, raw", 358, 27, 89, 118),
+    ):
+        portions = [("1 medium", medium)]
+        food(name, group=fruit, potassium_mg=potassium, magnesium_mg=magnesium, energy_kcal=kcal, portions=portions)  # fmt: skip  # noqa: E501
 
     # 1. The dietitian invites Rosa with a link.
     log_in(page, "dana")

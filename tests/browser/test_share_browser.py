@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from planner.access import profile_for
 from planner.models import Comment, MealItem, Plan, PlanDay, ShareLink
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, log_in, phone_and_desktop_screenshots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,19 +43,11 @@ def shared_plan(make_user, food, food_group):
     return user, plan
 
 
-def _log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".site-nav .who")).to_have_text(username)
-
-
 def test_the_owner_shares_a_plan_an_anonymous_visitor_reads_it_and_it_is_withdrawn(
     page, browser, live_server, screenshot, shared_plan
 ):
     user, plan = shared_plan
-    _log_in(page, user.username)
+    log_in(page, user.username)
     page.goto(f"/plans/{plan.pk}/")
 
     # The share section loads itself with htmx; create a link for 30 days.
@@ -97,11 +88,7 @@ def test_the_owner_shares_a_plan_an_anonymous_visitor_reads_it_and_it_is_withdra
     body = visitor.locator("body").inner_text()
     for private in ("Omar", "Haddad", "omar", "5.4", "private question", "for Dr Lee"):
         assert private not in body, private
-    visitor.set_viewport_size(DESKTOP)
-    visitor.screenshot(path=SCREENSHOTS / "share-page-desktop.png", full_page=True)
-    visitor.set_viewport_size(PHONE)
-    visitor.screenshot(path=SCREENSHOTS / "share-page-phone.png", full_page=True)
-    visitor.set_viewport_size(DESKTOP)
+    phone_and_desktop_screenshots(visitor, "share-page")
     visitor.emulate_media(media="print")
     visitor.screenshot(path=SCREENSHOTS / "share-page-print.png", full_page=True)
     visitor.emulate_media(media="screen")
@@ -135,7 +122,7 @@ def test_comments_on_an_item_and_the_day_with_htmx(page, screenshot, shared_plan
     user, plan = shared_plan
     monday = plan.days.get(name="Monday")
     potato_item = monday.items.get(meal="dinner")
-    _log_in(page, user.username)
+    log_in(page, user.username)
     page.goto(f"/days/{monday.pk}/")
 
     thread = page.locator(f"#comments-day-{monday.pk}")

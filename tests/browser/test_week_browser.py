@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from planner.access import profile_for
 from planner.models import MealItem, Plan, PlanDay
-from tests.browser.conftest import PHONE, SCREENSHOTS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,17 +55,9 @@ def week_plan(make_user, food, food_group):
     return user, plan
 
 
-def _log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".site-nav .who")).to_have_text(username)
-
-
 def test_the_week_view_shows_days_chart_averages_and_exports(page, screenshot, week_plan):
     user, plan = week_plan
-    _log_in(page, user.username)
+    log_in(page, user.username)
     page.goto(f"/plans/{plan.pk}/week/")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dialysis week")
