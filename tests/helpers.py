@@ -47,6 +47,20 @@ def filled_profile(user, *medicines: str, **fields):
     return profile
 
 
+def potato_and_rice_plan(plan_for, food, item, owner, name: str, notes: str, potato_grams: float):
+    """Two days: potato for dinner and rice for lunch on Monday, rice for lunch on Tuesday."""
+    plan = plan_for(owner, name=name, days=2)
+    plan.notes = notes
+    plan.save()
+    monday, tuesday = plan.days.all()
+    potato = food("Potatoes, baked", magnesium_mg=28, potassium_mg=535, sodium_mg=10)
+    rice = food("Rice, white, cooked", magnesium_mg=12, potassium_mg=35, sodium_mg=1)
+    item(monday, potato, grams=potato_grams, meal="dinner")
+    item(monday, rice, grams=150, meal="lunch")
+    item(tuesday, rice, grams=200, meal="lunch")
+    return plan
+
+
 def make_link(plan, user, *, days: int = 14, **extra):
     """A share link for the plan, made by `user`, expiring in `days` days."""
     from planner.models import ShareLink

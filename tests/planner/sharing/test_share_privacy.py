@@ -16,7 +16,7 @@ from django.urls import reverse
 from planner import history
 from planner.models import Comment, CustomTarget, ShareLink
 from tests import helpers
-from tests.helpers import filled_profile, linked, pdf_text
+from tests.helpers import filled_profile, linked, pdf_text, potato_and_rice_plan
 
 LAB_REASON = "Serum K 5.87 mmol/L on lisinopril, recheck in March"
 # Strings from the profile, the dietitian, comments and history that no share may show.
@@ -75,17 +75,11 @@ def plan(owner, dietitian, plan_for, food, item, supplement):
     CustomTarget.objects.create(
         profile=profile, nutrient="potassium_mg", maximum=2000, reason=LAB_REASON, set_by=dietitian
     )
-    plan = plan_for(owner, name="Week of soups", days=2)
-    plan.notes = "Soak the potatoes overnight."
-    plan.save()
-    monday, tuesday = plan.days.all()
-    potato = food("Potatoes, baked", magnesium_mg=28, potassium_mg=535, sodium_mg=10)
-    rice = food("Rice, white, cooked", magnesium_mg=12, potassium_mg=35, sodium_mg=1)
-    item(monday, potato, grams=600, meal="dinner")
-    item(monday, rice, grams=150, meal="lunch")
+    notes = "Soak the potatoes overnight."
+    plan = potato_and_rice_plan(plan_for, food, item, owner, "Week of soups", notes, 600)
+    monday = plan.days.first()
     item(monday, supplement("Magnesium oxide 400", "mg", 241), grams=3, meal="breakfast")
     item(monday, supplement("Salt substitute KCl", "k", 500, contains_kcl=True), grams=1)
-    item(tuesday, rice, grams=200, meal="lunch")
     Comment.objects.create(plan=plan, author=dietitian, body="Private remark from the dietitian")
     history.record(dietitian, owner, "target-set", "History-only words", plan)
     return plan

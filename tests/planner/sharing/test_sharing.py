@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from planner.models import CareLink, Comment, HistoryEvent, ShareLink
 from planner.sharing.views import find
-from tests.helpers import filled_profile, linked, make_link
+from tests.helpers import filled_profile, linked, make_link, potato_and_rice_plan
 
 # --- fixtures -------------------------------------------------------------------------------
 
@@ -29,16 +29,8 @@ def profile(patient):
 
 @pytest.fixture
 def plan(plan_for, patient, profile, food, item):
-    plan = plan_for(patient, name="Renal week", days=2)
-    plan.notes = "Drink water with the tablets."
-    plan.save()
-    monday, tuesday = plan.days.all()
-    potato = food("Potatoes, baked", magnesium_mg=28, potassium_mg=535, sodium_mg=10)
-    rice = food("Rice, white, cooked", magnesium_mg=12, potassium_mg=35, sodium_mg=1)
-    item(monday, potato, grams=300, meal="dinner")
-    item(monday, rice, grams=150, meal="lunch")
-    item(tuesday, rice, grams=200, meal="lunch")
-    return plan
+    notes = "Drink water with the tablets."
+    return potato_and_rice_plan(plan_for, food, item, patient, "Renal week", notes, 300)
 
 
 @pytest.fixture
