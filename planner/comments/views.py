@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from config.htmx import render_section
 from planner.access import active_links, get_day_for, get_item_for, get_plan_for
 from planner.history import actor_name
 from planner.models import Comment, CommentRead, MealItem, Plan, PlanDay
@@ -188,10 +189,9 @@ def _render_thread(
         "form": form or CommentForm(),
         "note": note,
     }
-    template = "planner/comments/comments.html"
-    if request.htmx:
-        template += "#thread"
-    return render(request, template, context, status=status)
+    return render_section(
+        request, "planner/comments/comments.html", "thread", context, status=status
+    )
 
 
 @login_required
@@ -269,9 +269,6 @@ def day_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _item_form(
     request: HttpRequest, item: MealItem, form: CommentForm, status: int = 200
 ) -> HttpResponse:
-    template = "planner/comments/item.html"
-    if request.htmx:
-        template += "#item-form"
     context = {
         "item": item,
         "day": item.day,
@@ -279,7 +276,7 @@ def _item_form(
         "label": item_label(item),
         "form": form,
     }
-    return render(request, template, context, status=status)
+    return render_section(request, "planner/comments/item.html", "item-form", context, status)
 
 
 @login_required

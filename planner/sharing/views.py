@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.htmx import render_section
 from planner import history
 from planner.access import get_plan_for
 from planner.history import actor_name
@@ -153,10 +154,7 @@ def _section(
         "always_shown": ALWAYS_SHOWN,
         "never_shown": NEVER_SHOWN,
     }
-    template = "planner/sharing/share.html"
-    if request.htmx:
-        template += "#shares"
-    return render(request, template, context, status=status)
+    return render_section(request, "planner/sharing/share.html", "shares", context, status=status)
 
 
 @login_required
