@@ -6,6 +6,7 @@ browser tests skip and say why.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -107,6 +108,29 @@ def phone_and_desktop_screenshots(
         for suffix, selector in sections:
             page.locator(selector).screenshot(path=SCREENSHOTS / f"{name}-phone-{suffix}.png")
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def dana_and_rosa(make_user):
+    """make(age=58, **profile) -> Dana Diet, a dietitian, and Rosa Marsh, not yet her client;
+    Rosa gets a profile, born on the 1st of this month `age` years ago, when given one."""
+
+    def make(age: int | None = None, **profile):
+        from django.contrib.auth.models import Group
+
+        from accounts.roles import DIETITIANS_GROUP
+        from planner.models import Profile
+
+        dana = make_user("dana", first_name="Dana", last_name="Diet")
+        dana.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
+        rosa = make_user("rosa", first_name="Rosa", last_name="Marsh")
+        if age is not None:
+            today = dt.date.today()
+            birth_date = today.replace(year=today.year - age, day=1)
+            Profile.objects.create(user=rosa, birth_date=birth_date, **profile)
+        return dana, rosa
+
+    return make
 
 
 @pytest.fixture

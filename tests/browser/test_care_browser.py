@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.roles import DIETITIANS_GROUP
-from planner.models import MealItem, Plan, PlanDay, Profile
+from planner.models import MealItem, Plan, PlanDay
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in, open_page
 from tests.browser.conftest import phone_and_desktop_screenshots as shots
 from tests.conftest import PASSWORD
@@ -28,20 +25,9 @@ def second_page(browser, live_server):
 
 
 def test_a_dietitian_invites_the_client_accepts_and_sees_the_potassium_limit_and_why(
-    page, second_page, make_user, food
+    page, second_page, dana_and_rosa, food
 ):
-    dietitian = make_user("dana", first_name="Dana", last_name="Diet")
-    dietitian.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
-    rosa = make_user("rosa", first_name="Rosa", last_name="Marsh")
-    today = dt.date.today()
-    Profile.objects.create(
-        user=rosa,
-        birth_date=today.replace(year=today.year - 58, day=1),
-        sex="female",
-        kidney_status="g3b",
-        egfr=38,
-        serum_k=5.4,
-    )
+    _, rosa = dana_and_rosa(age=58, sex="female", kidney_status="g3b", egfr=38, serum_k=5.4)
     # A planned day over the renal limit, so the client list has something to flag.
     banana = food("Bananas, raw", magnesium_mg=27, potassium_mg=358, portions=[("1 medium", 118)])
     potato = food("Potatoes, baked, flesh and skin", magnesium_mg=28, potassium_mg=535)
@@ -120,10 +106,8 @@ def test_a_dietitian_invites_the_client_accepts_and_sees_the_potassium_limit_and
     shots(second_page, "care-history")
 
 
-def test_a_dietitian_applies_a_template_to_a_client(page, make_user, food):
-    dietitian = make_user("dana", first_name="Dana", last_name="Diet")
-    dietitian.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
-    rosa = make_user("rosa", first_name="Rosa", last_name="Marsh")
+def test_a_dietitian_applies_a_template_to_a_client(page, dana_and_rosa, food):
+    dietitian, rosa = dana_and_rosa()
     from planner.models import CareLink
 
     CareLink.objects.create(dietitian=dietitian, client=rosa, token="t" * 43, status="active")

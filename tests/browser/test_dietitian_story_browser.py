@@ -7,15 +7,11 @@ comment, a share link shows it read-only and stops working once withdrawn.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.roles import DIETITIANS_GROUP
-from planner.models import Profile
 from tests.browser.conftest import log_in, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,18 +31,8 @@ def context_for(browser, live_server):
         context.close()
 
 
-def test_the_whole_dietitian_story(page, screenshot, context_for, make_user, food, food_group):
-    dietitian = make_user("dana", first_name="Dana", last_name="Diet")
-    dietitian.groups.add(Group.objects.get_or_create(name=DIETITIANS_GROUP)[0])
-    rosa = make_user("rosa", first_name="Rosa", last_name="Marsh")
-    today = dt.date.today()
-    Profile.objects.create(
-        user=rosa,
-        birth_date=today.replace(year=today.year - 61, day=1),
-        sex="female",
-        kidney_status="g4",
-        egfr=24,
-    )
+def test_the_whole_dietitian_story(page, screenshot, context_for, dana_and_rosa, food, food_group):
+    dana_and_rosa(age=61, sex="female", kidney_status="g4", egfr=24)
     fruit = food_group("09", "Fruits and Fruit Juices")
     for name, potassium, magnesium, kcal, medium in (
         ("Apples, raw, with skin", 107, 5, 52, 182),
