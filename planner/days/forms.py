@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest
 
 from clinical import nutrients
+from config.forms import form_errors
 from nutrition.models import Food, Portion
+from planner import history
 from planner.models import MAX_ITEM_GRAMS, Meal, Plan, PlanDay
 
 MAX_QUANTITY = 50.0
@@ -21,6 +26,28 @@ class DayNameForm(forms.ModelForm):
         model = PlanDay
         fields = ["name"]
         labels = {"name": "Day name"}
+
+
+def rename(request: HttpRequest, form: PlanForm | DayNameForm, kind: str, summary: str) -> None:
+    """Save a plan's or a day's new name with its history entry ("{kind}-renamed",
+    `summary` filled with {old} and {new}), or show why the name was refused."""
+    old = form.instance.name
+    if not form.is_valid():
+        for error in form_errors(form):
+            messages.error(request, error)
+        return
+    instance = form.instance
+    plan = instance if isinstance(instance, Plan) else instance.plan
+    with transaction.atomic():
+        form.save()
+        history.record(
+            request.user,
+            plan.owner,
+            f"{kind}-renamed",
+            summary.format(old=old, new=instance.name),
+            plan,
+        )
+    messages.success(request, f"{kind.capitalize()} renamed.")
 
 
 def _number_attrs(field: forms.Field, step: str = "any") -> None:

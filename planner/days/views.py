@@ -37,6 +37,7 @@ from planner.days.forms import (
     DayNameForm,
     MoveDayForm,
     UnitForm,
+    rename,
 )
 from planner.days.swaps import ENERGY_BAND, MAX_K_SHARE, lower_potassium_swaps
 from planner.models import MEAL_ORDER, Meal, MealItem, PlanDay, Profile
@@ -411,16 +412,7 @@ def day_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def day_rename(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_day_for(request, pk, write=True)
-    old_name = day.name
-    form = DayNameForm(request.POST, instance=day)
-    if form.is_valid():
-        with transaction.atomic():
-            form.save()
-            _log(request, day, "day-renamed", f"Renamed {old_name} to {day.name}")
-        messages.success(request, "Day renamed.")
-    else:
-        for error in form_errors(form):
-            messages.error(request, error)
+    rename(request, DayNameForm(request.POST, instance=day), "day", "Renamed {old} to {new}")
     return redirect(day.get_absolute_url())
 
 

@@ -13,13 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.forms import form_errors
 from config.redirects import redirect_after
 from planner import history, intake
 from planner.access import get_plan_for
-from planner.days.forms import (
-    PlanForm,
-)
+from planner.days.forms import PlanForm, rename
 from planner.models import Plan, PlanDay
 
 # --- plans ---------------------------------------------------------------------------------
@@ -74,22 +71,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_rename(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, write=True)
-    old_name = plan.name
-    form = PlanForm(request.POST, instance=plan)
-    if form.is_valid():
-        with transaction.atomic():
-            form.save()
-            history.record(
-                request.user,
-                plan.owner,
-                "plan-renamed",
-                f"Renamed plan “{old_name}” to “{plan.name}”",
-                plan,
-            )
-        messages.success(request, "Plan renamed.")
-    else:
-        for error in form_errors(form):
-            messages.error(request, error)
+    rename(
+        request, PlanForm(request.POST, instance=plan), "plan", "Renamed plan “{old}” to “{new}”"
+    )
     return redirect(plan.get_absolute_url())
 
 
