@@ -8,18 +8,9 @@ from playwright.sync_api import expect
 
 from planner.models import Profile, ProfileMedicine
 from planner.profile.forms import years_before
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str, next_url: str = "/profile/") -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
 
 
 def section_shots(page, name: str) -> None:
@@ -35,7 +26,7 @@ def test_a_patient_fills_the_profile_picks_lisinopril_with_the_keyboard_and_sees
     page, screenshot, make_user
 ):
     make_user("rosa")
-    log_in(page, "rosa")
+    log_in(page, "rosa", next_url="/profile/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
     expect(page.locator("#targets")).to_contain_text("Fill in your birth date and sex")
     screenshot("profile-empty")
@@ -104,7 +95,7 @@ def test_removing_a_medicine_puts_focus_on_the_list_and_restores_the_potassium_a
         user=user, birth_date=years_before(dt.date.today(), 50), sex="male"
     )
     ProfileMedicine.objects.create(profile=profile, code="spironolactone")
-    log_in(page, "omar")
+    log_in(page, "omar", next_url="/profile/")
     expect(page.locator("#target-card-potassium_mg")).to_contain_text("At most 3,000 mg")
     page.get_by_role("button", name="Remove Spironolactone").focus()
     page.keyboard.press("Enter")
@@ -118,7 +109,7 @@ def test_a_validation_error_is_shown_beside_the_field_and_nothing_is_saved(
 ):
     user = make_user("lena")
     Profile.objects.create(user=user, sex="male")
-    log_in(page, "lena")
+    log_in(page, "lena", next_url="/profile/")
     page.get_by_label("Birth date").fill(years_before(dt.date.today(), 30).isoformat())
     page.get_by_label("Pregnancy or breastfeeding").select_option("pregnant")
     page.get_by_label("Latest serum magnesium").fill("13")
@@ -139,7 +130,7 @@ def test_the_medicine_picker_works_without_javascript(browser, live_server, make
     )
     try:
         page = context.new_page()
-        log_in(page, "noscript")
+        log_in(page, "noscript", next_url="/profile/")
         page.get_by_label("Find a medicine").fill("furo")
         page.get_by_label("Find a medicine").press("Enter")
         expect(page).to_have_url(re.compile(r"/profile/\?q=furo#medicines$"))
