@@ -62,6 +62,20 @@ def takes_k_raising_medicine(codes: list[str]) -> bool:
     return any(m.raises_k for m in medicines.medicines_for(codes))
 
 
+def _dri_target(nutrient: Nutrient, dri_target: dri.Target) -> NutrientTarget:
+    """A DRI (RDA or AI) as a minimum to reach, with its source and notes."""
+    return NutrientTarget(
+        nutrient,
+        nutrients.label(nutrient),
+        dri_target.value_mg,
+        None,
+        dri_target.kind,
+        dri_target.source,
+        dri_target.design_choice,
+        dri_target.note,
+    )
+
+
 def resolve(
     profile: Profile,
     custom: list[CustomTarget] | None = None,
@@ -88,16 +102,7 @@ def resolve(
     result: dict[str, NutrientTarget] = {}
     if not missing_basics:
         mg = dri.magnesium_target(age, profile.sex, pregnant, lactating)
-        result[Nutrient.MAGNESIUM] = NutrientTarget(
-            Nutrient.MAGNESIUM,
-            nutrients.label(Nutrient.MAGNESIUM),
-            mg.value_mg,
-            None,
-            mg.kind,
-            mg.source,
-            mg.design_choice,
-            mg.note,
-        )
+        result[Nutrient.MAGNESIUM] = _dri_target(Nutrient.MAGNESIUM, mg)
     k_limit = limits.get(Nutrient.POTASSIUM)
     if k_limit is not None:
         low, high = k_limit.shown_range or (None, None)
@@ -113,16 +118,7 @@ def resolve(
         )
     elif not missing_basics:
         k = dri.potassium_target(age, profile.sex, pregnant, lactating)
-        result[Nutrient.POTASSIUM] = NutrientTarget(
-            Nutrient.POTASSIUM,
-            nutrients.label(Nutrient.POTASSIUM),
-            k.value_mg,
-            None,
-            k.kind,
-            k.source,
-            k.design_choice,
-            k.note,
-        )
+        result[Nutrient.POTASSIUM] = _dri_target(Nutrient.POTASSIUM, k)
     for nutrient in (Nutrient.SODIUM, Nutrient.PHOSPHORUS):
         limit = limits.get(nutrient)
         if limit is not None:
