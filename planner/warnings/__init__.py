@@ -52,30 +52,14 @@ __all__ = [
 ]
 
 
-def evaluate(
-    profile: Profile,
-    day: PlanDay | int,
-    *,
-    totals: intake.DayTotals | None = None,
-    targets: ProfileTargets | None = None,
-    items: list[MealItem] | None = None,
-    medicine_codes: list[str] | None = None,
-    suggest: bool = True,
-) -> list[Warning]:
+def evaluate(profile: Profile, day: PlanDay | int, **known) -> list[Warning]:
     """All warnings for `day` planned for `profile`, most serious first.
 
-    Callers that already hold the totals, targets or items pass them in, so a
-    page that shows totals and warnings computes each once.
+    Callers that already hold the totals, targets or items pass them in (the
+    keywords of `Context.build`), so a page that shows totals and warnings
+    computes each once.
     """
-    ctx = Context.build(
-        profile,
-        day,
-        totals=totals,
-        targets=targets,
-        items=items,
-        medicine_codes=medicine_codes,
-        suggest=suggest,
-    )
+    ctx = Context.build(profile, day, **known)
     found = [warning for code, function in RULES.items() for warning in run(code, function, ctx)]
     # A stable sort: warnings of one level keep the order of the rules.
     found.sort(key=lambda w: LEVEL_ORDER[w.level])

@@ -28,6 +28,15 @@ def _names(items) -> str:
     return ", ".join(sorted({item.food.name for item in items}))
 
 
+def _includes(items) -> str:
+    return f"This day includes {_names(items)}."
+
+
+def _egfr_below(ctx: Context, cut_off: float) -> bool:
+    # An unknown eGFR is not a low one: the rules that need it say nothing.
+    return ctx.profile.egfr is not None and ctx.profile.egfr < cut_off
+
+
 # --- potassium against the limit ---------------------------------------------------
 
 
@@ -120,27 +129,27 @@ def mg_supplement_low_kidney_function(ctx: Context) -> Found | None:
     """The kidney status's rule (clinical.targets), made stricter by a low eGFR."""
     if not ctx.mg_supplements:
         return None
-    profile = ctx.profile
-    renal_rule = dri.magnesium_supplement_rule(profile.kidney_status)
+    egfr = ctx.profile.egfr
+    renal_rule = dri.magnesium_supplement_rule(ctx.profile.kidney_status)
     level: Level | None = renal_rule.level if renal_rule else None
     reason = renal_rule.message if renal_rule else ""
-    if profile.egfr is not None and profile.egfr < rules.LOW_EGFR:
+    if _egfr_below(ctx, rules.LOW_EGFR):
         level = "danger"
         reason = (
-            f"Your eGFR of {profile.egfr:g} is below {rules.LOW_EGFR:g}: magnesium can build up "
+            f"Your eGFR of {egfr:g} is below {rules.LOW_EGFR:g}: magnesium can build up "
             f"to dangerous levels when the kidneys filter this little."
         )
-    elif level is None and profile.egfr is not None and profile.egfr < rules.REDUCED_EGFR:
+    elif level is None and _egfr_below(ctx, rules.REDUCED_EGFR):
         level = "caution"
         reason = (
-            f"Your eGFR of {profile.egfr:g} means reduced kidney function: check with your "
+            f"Your eGFR of {egfr:g} means reduced kidney function: check with your "
             f"clinician before taking magnesium products."
         )
     if level is None:
         return None
     return Found(
         level,
-        f"This day includes {_names(ctx.mg_supplements)}. {reason} {ADVICE}",
+        f"{_includes(ctx.mg_supplements)} {reason} {ADVICE}",
         dri.MG_SUPPLEMENT_RENAL_SOURCE,
     )
 
@@ -157,7 +166,7 @@ def k_supplement_hyperkalemia_risk(ctx: Context) -> Found | None:
     reasons = []
     if profile.kidney_status in rules.K_SUPPLEMENT_RISK_STATUSES:
         reasons.append(f"your kidney status ({profile.get_kidney_status_display()})")
-    if profile.egfr is not None and profile.egfr < rules.K_SUPPLEMENT_RISK_EGFR:
+    if _egfr_below(ctx, rules.K_SUPPLEMENT_RISK_EGFR):
         reasons.append(f"an eGFR of {profile.egfr:g}")
     if ctx.serum_k is not None and ctx.serum_k > dri.HYPERKALAEMIA_MMOL_L:
         reasons.append(
@@ -172,7 +181,7 @@ def k_supplement_hyperkalemia_risk(ctx: Context) -> Found | None:
     contraindicated = [m for m in ctx.medicines if m.kcl_contraindicated]
     if not reasons and not contraindicated:
         return None
-    parts = [f"This day includes {_names(ctx.k_supplements)}."]
+    parts = [_includes(ctx.k_supplements)]
     if reasons:
         parts.append(f"With {'; '.join(reasons)}, extra potassium can raise blood")
         parts.append("potassium to dangerous levels.")
