@@ -360,18 +360,9 @@ def medicine_add(request: HttpRequest) -> HttpResponse:
     assert medicine is not None  # clean_code checked it
     with transaction.atomic():
         _, created = ProfileMedicine.objects.get_or_create(profile=profile, code=medicine.code)
-    if not created:
-        return _medicine_response(
-            request, profile, f"{medicine.name} is already in your list.", "info", query=query
-        )
-    return _medicine_response(
-        request,
-        profile,
-        f"Added {medicine.name}. Your targets are updated.",
-        "success",
-        query=query,
-        changed=True,
-    )
+    already = f"{medicine.name} is already in your list."
+    added = f"Added {medicine.name}."
+    return _medicine_message(request, profile, created, added, already, query=query)
 
 
 @login_required
@@ -389,15 +380,16 @@ def medicine_remove(request: HttpRequest) -> HttpResponse:
     name = medicine.name if medicine else code
     with transaction.atomic():
         deleted, _ = ProfileMedicine.objects.filter(profile=profile, code=code).delete()
-    if not deleted:
-        return _medicine_response(
-            request, profile, f"{name} is not in your list.", "info", focus_list=True
-        )
-    return _medicine_response(
-        request,
-        profile,
-        f"Removed {name}. Your targets are updated.",
-        "success",
-        changed=True,
-        focus_list=True,
-    )
+    missing = f"{name} is not in your list."
+    removed = f"Removed {name}."
+    return _medicine_message(request, profile, bool(deleted), removed, missing, focus_list=True)
+
+
+def _medicine_message(
+    request: HttpRequest, profile, changed: bool, done: str, unchanged: str, **options
+) -> HttpResponse:
+    """Say what happened to the list; a change updates the targets too."""
+    if not changed:
+        return _medicine_response(request, profile, unchanged, "info", **options)
+    done = f"{done} Your targets are updated."
+    return _medicine_response(request, profile, done, "success", changed=True, **options)
