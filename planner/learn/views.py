@@ -15,6 +15,17 @@ def _render(request: HttpRequest, template: str, **context) -> HttpResponse:
     return render(request, template, context)
 
 
+def _learn_page(request: HttpRequest, page: str, **context) -> HttpResponse:
+    """A learn page: every one shows the clinical facts and cites the page sources."""
+    return _render(
+        request,
+        f"planner/learn/{page}.html",
+        facts=learn.page_facts(),
+        src=learn.PAGE_SOURCES,
+        **context,
+    )
+
+
 @require_GET
 def warning_index(request: HttpRequest) -> HttpResponse:
     return _render(request, "planner/learn/warning_index.html", groups=catalogue.by_level())
@@ -40,33 +51,21 @@ def learn_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def learn_mg_k(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request,
-        "planner/learn/mg_k.html",
-        facts=learn.page_facts(),
-        lab_tables=learn.lab_tables(),
-        mg_lowering=learn.mg_lowering_classes(),
-        src=learn.PAGE_SOURCES,
+    return _learn_page(
+        request, "mg_k", lab_tables=learn.lab_tables(), mg_lowering=learn.mg_lowering_classes()
     )
 
 
 @require_GET
 def learn_symptoms(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request,
-        "planner/learn/symptoms.html",
-        symptoms=learn.SYMPTOMS,
-        facts=learn.page_facts(),
-        src=learn.PAGE_SOURCES,
-    )
+    return _learn_page(request, "symptoms", symptoms=learn.SYMPTOMS)
 
 
 @require_GET
 def learn_supplements(request: HttpRequest) -> HttpResponse:
-    return _render(
+    return _learn_page(
         request,
-        "planner/learn/supplements.html",
-        facts=learn.page_facts(),
+        "supplements",
         mg_salts=learn.salt_rows("mg"),
         k_salts=learn.salt_rows("k"),
         kcl=learn.kcl_strengths(),
@@ -75,5 +74,4 @@ def learn_supplements(request: HttpRequest) -> HttpResponse:
         oxide=learn.oxide_example(),
         salt_substitute=learn.salt_substitute_example(),
         compare_sources=learn.COMPARISON_SOURCES,
-        src=learn.PAGE_SOURCES,
     )
