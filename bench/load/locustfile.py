@@ -172,17 +172,7 @@ class EditorUser(FastHttpUser):
         if not results:
             return
         food, key = random.choice(results[:5])
-        form = {"csrfmiddlewaretoken": self.csrf, "food": food, "key": key, "meal": meal}
-        with self.client.post(
-            f"{self.day_url}items/add/",
-            data=urlencode(form),
-            headers=self._form_headers(self.day_url),
-            name=ADD,
-            catch_response=True,
-        ) as response:
-            if not _changed(response):
-                return
-            self.items = _items(response.text)
+        self._edit(f"{self.day_url}items/add/", ADD, food=food, key=key, meal=meal)
 
     @task(3)
     def remove_food(self) -> None:
@@ -191,18 +181,20 @@ class EditorUser(FastHttpUser):
         if len(self.items) <= self.base_items:
             self.add_food()
             return
-        item = max(self.items)
-        form = {"csrfmiddlewaretoken": self.csrf}
+        self._edit(f"/items/{max(self.items)}/delete/", DELETE)
+
+    def _edit(self, url: str, name: str, **fields: object) -> None:
+        """One htmx edit of the day; its answer carries the day's items now."""
+        form = {"csrfmiddlewaretoken": self.csrf, **fields}
         with self.client.post(
-            f"/items/{item}/delete/",
+            url,
             data=urlencode(form),
             headers=self._form_headers(self.day_url),
-            name=DELETE,
+            name=name,
             catch_response=True,
         ) as response:
-            if not _changed(response):
-                return
-            self.items = _items(response.text)
+            if _changed(response):
+                self.items = _items(response.text)
 
     @task(2)
     def search_page(self) -> None:
