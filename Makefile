@@ -42,7 +42,7 @@ test: lint
 # Everything but the browser and property-based tests, for the edit-test loop (under 2 min).
 # `make test` (README, CI) still runs them all.
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -q -m "not browser and not property" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n auto -m "not browser and not property" $(PYTEST_ARGS)
 
 # Production-style serving: hashed, compressed static files via whitenoise and gunicorn.
 # Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL) in the environment.
