@@ -8,8 +8,7 @@ from clinical import nutrients
 from clinical.nutrients import in_unit, unit_label
 from clinical.readings import Reading
 from nutrition.templatetags.nutrients import format_amount
-from planner.assessment import READ, readings
-from planner.intake import Totals
+from planner.assessment import READ
 from planner.targets import NutrientTarget, ProfileTargets
 
 # Labels, units and mmol/mEq conversions come from the nutrient registry (clinical.nutrients).
@@ -100,8 +99,3 @@ def rows_for(
         for n in SHOWN
         if n.value in readings
     ]
-
-
-def totals_rows(totals: Totals, targets: ProfileTargets, unit: str = "mg") -> list[TotalRow]:
-    """Rows for totals that no assessment covers (e.g. the share page without targets)."""
-    return rows_for(readings(totals, targets), targets, unit)

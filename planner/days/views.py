@@ -29,7 +29,7 @@ from nutrition.models import Food, Portion
 from nutrition.search import search_foods
 from planner import history, intake
 from planner.access import get_day_for, get_item_for, profile_for
-from planner.assessment import Owner, assess_day
+from planner.assessment import Owner, assess_day, viewer_unit
 from planner.days.forms import (
     AddItemForm,
     AmountForm,
@@ -40,7 +40,7 @@ from planner.days.forms import (
     rename,
 )
 from planner.days.swaps import ENERGY_BAND, MAX_K_SHARE, lower_potassium_swaps
-from planner.models import MEAL_ORDER, Meal, MealItem, PlanDay, Profile
+from planner.models import MEAL_ORDER, Meal, MealItem, PlanDay
 from planner.summary import rows_for
 
 UNDO_SESSION_KEY = "planner_undo"
@@ -77,21 +77,12 @@ def _items_by_meal(items: list[MealItem], totals: intake.DayTotals) -> list[Meal
     ]
 
 
-def _viewer_unit(request: HttpRequest, owner: Owner) -> str:
-    # Amounts are shown in the viewer's unit: a dietitian may count in mmol. Read only,
-    # so a GET never creates a profile; without one, the model's default unit.
-    if request.user.id == owner.profile.user_id:
-        return owner.profile.display_unit
-    viewer = Profile.objects.filter(user_id=request.user.id).first() or Profile()
-    return viewer.display_unit
-
-
 def _day_context(request: HttpRequest, day: PlanDay, unit: str | None = None) -> dict:
     """The meals, totals and warnings of a day, from one assessment of it."""
     owner = Owner.of(day.plan.owner_id)
     items = _day_items(day)
     assessment = assess_day(day, owner, items=items)
-    unit = unit or _viewer_unit(request, owner)
+    unit = unit or viewer_unit(request.user, owner)
     return {
         "day": day,
         "targets": assessment.targets,

@@ -276,7 +276,7 @@ def test_a_share_token_opens_the_read_only_page_only_while_valid(client, world, 
         "token_expired": world.expired_share,
         "token_revoked": world.revoked_share,
     }[role]
-    for name in ("share_page", "share_pdf"):
+    for name in ("share_page", "share_print", "share_pdf"):
         response = client.get(reverse(f"planner:{name}", args=[share.token]))
         assert response.status_code == status
         if status == 404:
